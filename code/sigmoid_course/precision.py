@@ -1,0 +1,91 @@
+"""High-precision reference values and errors measured in units in the last place.
+
+The references use Python's :mod:`decimal` with 50 significant digits, an
+algorithm independent of the float code in :mod:`sigmoid_course.activations`,
+so they can judge it.  They loop over elements in Python: use them to check,
+not to compute.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+__all__ = ["sigmoid_reference", "sigmoid_prime_reference", "ulp_error"]
+
+_DIGITS = 50
+
+
+def _finite_real(x: ArrayLike) -> np.ndarray:
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"x must be real numbers, got dtype {arr.dtype}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("x must be finite: the references are for finite inputs")
+    return arr
+
+
+def _reference(x: ArrayLike, formula) -> np.ndarray:
+    arr = _finite_real(x)
+    out = np.empty(arr.shape, dtype=object)
+    with localcontext() as ctx:
+        ctx.prec = _DIGITS
+        for index, value in np.ndenumerate(arr):
+            # Decimal(float) is exact, so the only rounding is at 50 digits.
+            out[index] = +formula(Decimal(float(value)))
+    return out
+
+
+def sigmoid_reference(x: ArrayLike) -> np.ndarray:
+    """Return σ(x) to 50 significant digits, as an object array of ``Decimal``.
+
+    >>> str(sigmoid_reference(1.0)[()])[:12]
+    '0.7310585786'
+
+    Explained in: Chapter 2, "Computing σ' in floating point".
+    """
+    return _reference(x, lambda d: 1 / (1 + (-d).exp()))
+
+
+def sigmoid_prime_reference(x: ArrayLike) -> np.ndarray:
+    """Return σ'(x) = e^(−|x|) / (1 + e^(−|x|))² to 50 significant digits (``Decimal``).
+
+    >>> str(sigmoid_prime_reference(0.0)[()])
+    '0.25'
+
+    Explained in: Chapter 2, "Computing σ' in floating point".
+    """
+    def formula(d):
+        e = (-abs(d)).exp()
+        return e / ((1 + e) * (1 + e))
+
+    return _reference(x, formula)
+
+
+def ulp_error(computed: ArrayLike, reference: np.ndarray) -> np.ndarray:
+    """Return |computed − reference| in units in the last place of ``computed``'s dtype.
+
+    The unit is the spacing of floats of that dtype at the reference value,
+    so an error of 0.5 is a correctly rounded result; subnormal results are
+    measured in the (fixed) subnormal spacing.
+
+    >>> from decimal import Decimal
+    >>> float(ulp_error(np.float64(0.1), np.array(Decimal("0.1"), dtype=object)))
+    0.4
+
+    Explained in: Chapter 2, "Computing σ' in floating point".
+    """
+    computed = np.asarray(computed)
+    if computed.dtype.kind != "f":
+        raise TypeError(f"computed must be a float array, got dtype {computed.dtype}")
+    reference = np.asarray(reference, dtype=object)
+    if computed.shape != reference.shape:
+        raise ValueError(f"shapes differ: computed {computed.shape}, reference {reference.shape}")
+    out = np.empty(computed.shape, dtype=np.float64)
+    for index, exact in np.ndenumerate(reference):
+        unit = np.spacing(abs(computed.dtype.type(float(exact))))
+        diff = abs(Decimal(float(computed[index])) - exact)
+        out[index] = float(diff / Decimal(float(unit)))
+    return out

@@ -1,0 +1,83 @@
+"""Interactive explorers built on ipywidgets.
+
+An explorer is a row of controls above an output area that a drawing
+function fills.  :func:`make_explorer` wires any drawing function to any
+controls; the chapter-specific explorers below are thin wrappers around it.
+
+On the static website no Python runs, so each explorer draws its initial
+state while the notebook executes; that drawing is saved in the widget state
+and is what a reader without a kernel sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .activations import sigmoid
+from .plotting import COLORS, new_axes
+
+__all__ = ["make_explorer", "sigmoid_explorer"]
+
+
+def make_explorer(draw: Callable[..., None], controls: dict[str, widgets.Widget]) -> widgets.VBox:
+    """Return a widget that calls ``draw(**values)`` whenever a control moves.
+
+    ``draw`` receives one keyword argument per entry of ``controls`` and
+    should print and/or show a figure; its output replaces the previous one.
+    It is called once immediately, so the explorer is never blank.
+
+    Outside a notebook the output area prints terminal control codes, so the
+    example is not run as a doctest (tests/test_widgets.py covers it):
+
+    >>> make_explorer(lambda k: print(k), {"k": widgets.IntSlider(2)})  # doctest: +SKIP
+
+    Used by: the explorers of Chapters 1, 2 and 4.
+    """
+    if not controls:
+        raise ValueError("make_explorer needs at least one control")
+    output = widgets.interactive_output(draw, controls)
+    return widgets.VBox([widgets.HBox(list(controls.values())), output])
+
+
+def _slider(description: str, value: float, lo: float, hi: float, step: float) -> widgets.FloatSlider:
+    return widgets.FloatSlider(
+        value=value, min=lo, max=hi, step=step, description=description,
+        continuous_update=False, readout_format=".2f",
+        style={"description_width": "initial"},
+    )
+
+
+def draw_scaled_sigmoid(steepness: float, shift: float) -> None:
+    """Plot σ(a(x − b)) against σ(x) and print its midpoint and slope there.
+
+    The slope at the midpoint x = b is a·σ'(0) = a/4 by the chain rule.
+
+    Explained in: Chapter 1, "Steepness and shift".
+    """
+    x = np.linspace(-8.0, 8.0, 401)
+    fig, ax = new_axes("$x$", "output", figsize=(6.4, 3.2))
+    ax.plot(x, sigmoid(x), color=COLORS["reference"], linestyle="--", label=r"$\sigma(x)$")
+    ax.plot(x, sigmoid(steepness * (x - shift)), color=COLORS["sigmoid"],
+            label=rf"$\sigma({steepness:.2f}\,(x - {shift:.2f}))$")
+    ax.axvline(shift, color=COLORS["accent"], linewidth=1.0)
+    ax.set_ylim(-0.05, 1.05)
+    ax.legend(loc="upper left")
+    plt.show()
+    print(f"midpoint x = {shift:+.2f}, slope there = a/4 = {steepness / 4:.4f}")
+
+
+def sigmoid_explorer(steepness: float = 1.0, shift: float = 0.0) -> widgets.VBox:
+    """Return sliders for the steepness a and shift b of σ(a(x − b)) over its plot.
+
+    >>> sigmoid_explorer(steepness=2.0, shift=1.0)  # doctest: +SKIP
+
+    Explained in: Chapter 1, "Steepness and shift".
+    """
+    return make_explorer(draw_scaled_sigmoid, {
+        "steepness": _slider("steepness a", steepness, 0.25, 5.0, 0.25),
+        "shift": _slider("shift b", shift, -4.0, 4.0, 0.25),
+    })

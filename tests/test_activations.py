@@ -1,0 +1,170 @@
+"""Unit tests of sigmoid_course.activations against independent references.
+
+References: 50-digit values from Python's decimal module, closed-form values,
+the published SciPy test values for expit, and the identities of Chapter 1.
+Warnings are errors (pyproject.toml), so any numpy warning fails a test.
+"""
+
+from decimal import Decimal
+
+import numpy as np
+import pytest
+
+from sigmoid_course import logit, sigmoid, sigmoid_prime, sigmoid_second
+from sigmoid_course.precision import sigmoid_prime_reference, sigmoid_reference, ulp_error
+
+# Values used by SciPy's own tests of expit at linspace(-4, 4, 10).
+SCIPY_EXPIT = [0.01798621, 0.04265125, 0.0977726, 0.20860853, 0.39068246,
+               0.60931754, 0.79139147, 0.9022274, 0.95734875, 0.98201379]
+
+EVERY_REGIME = np.concatenate([
+    -np.logspace(-20, np.log10(745.0), 400), [0.0],
+    np.logspace(-20, np.log10(745.0), 400),
+])
+
+
+def test_sigmoid_matches_published_scipy_values():
+    np.testing.assert_allclose(sigmoid(np.linspace(-4, 4, 10)), SCIPY_EXPIT, atol=5e-9)
+
+
+def test_sigmoid_of_zero_is_exactly_one_half():
+    assert sigmoid(0.0) == 0.5
+    assert sigmoid_prime(0.0) == 0.25
+    assert sigmoid_second(0.0) == 0.0
+
+
+@pytest.mark.parametrize("x", [-40.0, -3.5, -1e-8, 0.5, 7.0, 100.0])
+def test_sigmoid_matches_its_definition_by_hand(x):
+    # Python's math-free definition, with e computed by the decimal module.
+    exact = 1 / (1 + (-Decimal(x)).exp())
+    assert float(sigmoid(x)) == pytest.approx(float(exact), rel=4e-16)
+
+
+def test_sigmoid_is_within_two_ulp_in_every_regime():
+    errors = ulp_error(sigmoid(EVERY_REGIME), sigmoid_reference(EVERY_REGIME))
+    assert errors.max() <= 2.0
+
+
+def test_sigmoid_prime_is_within_four_ulp_in_every_regime():
+    errors = ulp_error(sigmoid_prime(EVERY_REGIME), sigmoid_prime_reference(EVERY_REGIME))
+    assert errors.max() <= 4.0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_low_precision_results_are_within_one_ulp(dtype):
+    finite = np.finfo(dtype).max
+    x = np.linspace(-min(120.0, float(finite)), min(120.0, float(finite)), 2001).astype(dtype)
+    for f, ref in ((sigmoid, sigmoid_reference), (sigmoid_prime, sigmoid_prime_reference)):
+        assert ulp_error(f(x), ref(x)).max() <= 1.0
+
+
+def test_sigmoid_prime_is_accurate_in_the_right_tail():
+    # sigma*(1 - sigma) returns exactly 0 here; the true value is about e^-x.
+    for x in (37.0, 40.0, 100.0, 700.0):
+        exact = float(sigmoid_prime_reference(x)[()])
+        assert exact > 0
+        assert float(sigmoid_prime(x)) == pytest.approx(exact, rel=1e-15)
+
+
+def test_sigmoid_keeps_subnormal_results_in_the_left_tail():
+    x = np.array([-710.0, -740.0, -744.0])
+    expected = [float(v) for v in sigmoid_reference(x)]
+    assert all(0 < e < np.finfo(np.float64).tiny for e in expected)
+    np.testing.assert_array_equal(sigmoid(x), expected)
+
+
+def test_infinities_give_the_limits():
+    np.testing.assert_array_equal(sigmoid([-np.inf, np.inf]), [0.0, 1.0])
+    np.testing.assert_array_equal(sigmoid_prime([-np.inf, np.inf]), [0.0, 0.0])
+    np.testing.assert_array_equal(np.abs(sigmoid_second([-np.inf, np.inf])), [0.0, 0.0])
+
+
+def test_nan_in_gives_nan_out_without_warning():
+    for f in (sigmoid, sigmoid_prime, sigmoid_second):
+        out = f([np.nan, 1.0])
+        assert np.isnan(out[0]) and np.isfinite(out[1])
+
+
+def test_extreme_finite_inputs_emit_no_warning():
+    big = np.finfo(np.float64).max
+    x = np.array([-big, -1e308, -800.0, 800.0, 1e308, big])
+    for f in (sigmoid, sigmoid_prime, sigmoid_second):
+        assert np.all(np.isfinite(f(x)))
+
+
+def test_symmetry_and_the_product_form_hold():
+    x = np.linspace(-30, 30, 6001)
+    np.testing.assert_allclose(sigmoid(-x), 1 - sigmoid(x), atol=2e-16)
+    np.testing.assert_allclose(sigmoid_prime(x), sigmoid(x) * sigmoid(-x), rtol=1e-15)
+    np.testing.assert_allclose(sigmoid_prime(x), sigmoid_prime(-x), rtol=0)
+
+
+def test_tanh_identity_holds():
+    x = np.linspace(-20, 20, 4001)
+    np.testing.assert_allclose(sigmoid(x), (1 + np.tanh(x / 2)) / 2, atol=2e-16)
+
+
+def test_second_derivative_matches_the_textbook_formula_where_it_is_accurate():
+    x = np.linspace(-5, 5, 1001)
+    s = sigmoid(x)
+    np.testing.assert_allclose(sigmoid_second(x), s * (1 - s) * (1 - 2 * s), atol=1e-16)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_float_dtypes_are_kept(dtype):
+    x = np.array([-1.0, 0.0, 2.0], dtype=dtype)
+    for f in (sigmoid, sigmoid_prime, sigmoid_second):
+        assert f(x).dtype == dtype
+        assert f(dtype(0.5)).dtype == dtype
+
+
+@pytest.mark.parametrize("value", [3, True, [1, 2], np.arange(3), np.uint8(7)])
+def test_integers_and_bools_become_float64(value):
+    assert np.asarray(sigmoid(value)).dtype == np.float64
+
+
+def test_shapes_are_preserved_and_scalars_stay_scalars():
+    x = np.zeros((2, 3, 4))
+    assert sigmoid(x).shape == (2, 3, 4)
+    assert sigmoid_prime(x).shape == (2, 3, 4)
+    assert np.ndim(sigmoid(1.0)) == 0
+    assert isinstance(sigmoid(1.0), np.floating)
+    assert sigmoid([]).shape == (0,)
+
+
+@pytest.mark.parametrize("bad", ["1.0", None, b"1", object(), [1, "a"], {"x": 1}])
+def test_non_numeric_input_raises_type_error(bad):
+    for f in (sigmoid, sigmoid_prime, sigmoid_second, logit):
+        with pytest.raises(TypeError, match="must be"):
+            f(bad)
+
+
+def test_ragged_input_raises_value_error():
+    with pytest.raises(ValueError, match="rectangular"):
+        sigmoid([[1.0, 2.0], [3.0]])
+
+
+def test_logit_inverts_sigmoid():
+    x = np.linspace(-8, 8, 801)
+    np.testing.assert_allclose(logit(sigmoid(x)), x, atol=1e-12)
+    np.testing.assert_array_equal(logit([0.0, 1.0]), [-np.inf, np.inf])
+
+
+@pytest.mark.parametrize("p", [-0.1, 1.5, [0.5, 2.0]])
+def test_logit_rejects_values_outside_the_unit_interval(p):
+    with pytest.raises(ValueError, match=r"probability in \[0, 1\]"):
+        logit(p)
+
+
+def test_logit_rejects_complex_input():
+    with pytest.raises(TypeError, match="real"):
+        logit(0.5 + 0j)
+
+
+def test_complex_input_is_accepted_and_matches_the_real_line():
+    x = np.linspace(-50, 50, 101)
+    np.testing.assert_allclose(sigmoid(x + 0j).real, sigmoid(x), rtol=1e-15)
+    np.testing.assert_allclose(sigmoid_prime(x + 0j).real, sigmoid_prime(x), rtol=1e-15)
+    # sigma(i*pi/2) = 1/(1 - i) = (1 + i)/2
+    np.testing.assert_allclose(sigmoid(1j * np.pi / 2), 0.5 + 0.5j, rtol=1e-15)
+    assert sigmoid(np.complex64(1j)).dtype == np.complex64
