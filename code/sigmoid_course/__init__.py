@@ -4,22 +4,54 @@ The chapters import everything they need from here::
 
     from sigmoid_course import sigmoid, sigmoid_prime
 
-One module per idea: :mod:`activations` (σ and its derivatives),
-:mod:`plotting` (the shared figure style) and :mod:`widgets` (explorers).
+One module per idea: :mod:`activations` (σ, its derivatives and relatives),
+:mod:`derivatives` (numerical derivatives for checking), :mod:`precision`
+(high-precision references and ulp errors), :mod:`network` (a small network
+and its single backward pass), :mod:`plotting` (the shared figure style) and
+:mod:`widgets` (explorers).
 """
 
-from .activations import logit, sigmoid, sigmoid_prime, sigmoid_second
+from .activations import log_sigmoid, logit, sigmoid, sigmoid_prime, sigmoid_second, softplus
+from .derivatives import central_difference, complex_step_derivative, numerical_gradient, relative_error
+from .network import (
+    accuracy,
+    forward,
+    hidden_bias_gradient_norms,
+    init_params,
+    loss_and_grads,
+    predict,
+    predict_proba,
+    train,
+)
 from .plotting import COLORS, new_axes, use_course_style
+from .precision import sigmoid_prime_reference, sigmoid_reference, ulp_error
 from .widgets import make_explorer, sigmoid_explorer
 
 __all__ = [
     "COLORS",
+    "accuracy",
+    "central_difference",
+    "complex_step_derivative",
+    "forward",
+    "hidden_bias_gradient_norms",
+    "init_params",
+    "log_sigmoid",
     "logit",
+    "loss_and_grads",
     "make_explorer",
     "new_axes",
+    "numerical_gradient",
+    "predict",
+    "predict_proba",
+    "relative_error",
     "sigmoid",
     "sigmoid_explorer",
     "sigmoid_prime",
+    "sigmoid_prime_reference",
+    "sigmoid_reference",
     "sigmoid_second",
+    "softplus",
+    "train",
+    "ulp_error",
     "use_course_style",
 ]

@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike
 
 from ._arrays import as_numeric_array, as_result
 
-__all__ = ["sigmoid", "sigmoid_prime", "sigmoid_second", "logit"]
+__all__ = ["sigmoid", "sigmoid_prime", "sigmoid_second", "logit", "softplus", "log_sigmoid"]
 
 
 def _exp_of_left_half(x: np.ndarray):
@@ -116,3 +116,38 @@ def logit(p: ArrayLike) -> np.ndarray:
     with np.errstate(divide="ignore"):  # logit(0) = -inf and logit(1) = +inf by design
         out = np.log(p) - np.log1p(-p)
     return as_result(out, dtype)
+
+
+def softplus(x: ArrayLike) -> np.ndarray:
+    """Return softplus(x) = ln(1 + e^x), elementwise, without overflow.
+
+    Computed as max(x, 0) + ln1p(e^(−|x|)): the exponential is at most 1, and
+    ln1p keeps full accuracy when e^(−|x|) is tiny.  softplus is the
+    antiderivative of σ, and −ln σ(x) = softplus(−x).
+
+    >>> print(f"{float(softplus(0.0)):.6f}")
+    0.693147
+    >>> float(softplus(1000.0))
+    1000.0
+
+    Explained in: Chapter 3, "Logistic regression and cross-entropy".
+    """
+    x, dtype = as_numeric_array(x, allow_complex=False)
+    with np.errstate(invalid="ignore"):  # inf - inf never happens; nan stays nan
+        out = np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+    return as_result(out, dtype)
+
+
+def log_sigmoid(x: ArrayLike) -> np.ndarray:
+    """Return ln σ(x) = −softplus(−x), elementwise, accurate for every float x.
+
+    ``np.log(sigmoid(x))`` returns −inf once σ(x) underflows (x < −745) and
+    loses accuracy well before; this form stays finite and accurate.
+
+    >>> float(log_sigmoid(-1000.0))
+    -1000.0
+
+    Explained in: Chapter 3, "Logistic regression and cross-entropy".
+    """
+    x, dtype = as_numeric_array(x, allow_complex=False)
+    return as_result(-np.asarray(softplus(-x)), dtype)

@@ -1,0 +1,311 @@
+"""A small fully connected network for binary classification, in plain numpy.
+
+The network is a list of layers ``params = [(W1, b1), (W2, b2), ...]`` with
+``W`` of shape ``(n_in, n_out)`` and ``b`` of shape ``(n_out,)``.  Hidden
+layers apply an activation (sigmoid by default, or tanh or ReLU); the single
+output unit is a sigmoid, and the loss is the mean binary cross-entropy,
+computed from the output logit so that it never takes the log of 0.
+
+There is exactly one backward pass, :func:`loss_and_grads`; everything else
+(training, gradient checks, the vanishing-gradient experiments) calls it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import sigmoid, softplus
+
+__all__ = [
+    "ACTIVATIONS",
+    "INITIALISERS",
+    "Activation",
+    "accuracy",
+    "forward",
+    "hidden_bias_gradient_norms",
+    "init_params",
+    "loss_and_grads",
+    "predict",
+    "predict_proba",
+    "train",
+]
+
+
+@dataclass(frozen=True)
+class Activation:
+    """A hidden-layer activation: ``forward(z)`` and ``derivative(z, a)`` = da/dz.
+
+    ``derivative`` receives both the pre-activation ``z`` and the stored
+    output ``a = forward(z)``, so that σ' can be computed as a(1 − a) from
+    the forward pass instead of a second exponential.
+    """
+
+    name: str
+    forward: Callable[[np.ndarray], np.ndarray]
+    derivative: Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+ACTIVATIONS = {
+    # σ'(z) = σ(z)(1 − σ(z)) from the stored output: one multiply, no exp.
+    # Its relative error for z > 30 does not matter here, because the
+    # gradient it multiplies is then below 1e-13 in absolute terms.
+    "sigmoid": Activation("sigmoid", sigmoid, lambda z, a: a * (1.0 - a)),
+    "tanh": Activation("tanh", np.tanh, lambda z, a: 1.0 - a * a),
+    "relu": Activation("relu", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype)),
+}
+
+
+def _uniform(rng, limit, n_in, n_out):
+    return rng.uniform(-limit, limit, size=(n_in, n_out)), np.zeros(n_out)
+
+
+INITIALISERS = {
+    # N(0, 1) weights and biases: the "large" initialisation of Nielsen's early chapters.
+    "normal": lambda rng, n_in, n_out: (rng.standard_normal((n_in, n_out)), rng.standard_normal(n_out)),
+    # N(0, 1/n_in) weights, N(0, 1) biases: Nielsen's network2 default (his Chapter 5 numbers).
+    "scaled_normal": lambda rng, n_in, n_out: (rng.standard_normal((n_in, n_out)) / np.sqrt(n_in),
+                                               rng.standard_normal(n_out)),
+    # U[-1/sqrt(n_in), 1/sqrt(n_in)]: the "standard" initialisation of Glorot & Bengio (2010).
+    "standard": lambda rng, n_in, n_out: _uniform(rng, 1.0 / np.sqrt(n_in), n_in, n_out),
+    # U[±sqrt(6/(n_in + n_out))], variance 2/(n_in + n_out): Glorot & Bengio's normalised initialisation.
+    "xavier": lambda rng, n_in, n_out: _uniform(rng, np.sqrt(6.0 / (n_in + n_out)), n_in, n_out),
+    # N(0, 2/n_in): He et al. (2015), for ReLU.
+    "he": lambda rng, n_in, n_out: (rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in), np.zeros(n_out)),
+}
+
+
+def _activation(name: str) -> Activation:
+    if name not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
+    return ACTIVATIONS[name]
+
+
+def init_params(layer_sizes: Sequence[int], rng: np.random.Generator, init: str = "xavier") -> list:
+    """Return freshly initialised ``[(W, b), ...]`` for the given layer sizes.
+
+    ``layer_sizes`` lists the width of every layer, input first; the last
+    must be 1 for :func:`loss_and_grads`.  ``rng`` is a seeded
+    ``numpy.random.Generator``, so a run is reproducible.  ``init`` is one of
+    :data:`INITIALISERS`.
+
+    >>> params = init_params([2, 3, 1], np.random.default_rng(0))
+    >>> [(W.shape, b.shape) for W, b in params]
+    [((2, 3), (3,)), ((3, 1), (1,))]
+
+    Explained in: Chapter 3, "A small network from scratch"; the initialisers
+    in Chapter 4, "Remedies".
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+    if init not in INITIALISERS:
+        raise ValueError(f"init must be one of {sorted(INITIALISERS)}, got {init!r}")
+    sizes = list(layer_sizes)
+    if len(sizes) < 2 or not all(isinstance(n, (int, np.integer)) and n >= 1 for n in sizes):
+        raise ValueError(f"layer_sizes must list at least two positive integers, got {sizes}")
+    return [INITIALISERS[init](rng, int(n_in), int(n_out)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+
+
+def _check_params(params) -> None:
+    if not isinstance(params, (list, tuple)) or not params:
+        raise ValueError("params must be a non-empty list of (W, b) pairs")
+    for k, layer in enumerate(params, start=1):
+        if not (isinstance(layer, (list, tuple)) and len(layer) == 2):
+            raise ValueError(f"layer {k} of params must be a (W, b) pair")
+        W, b = layer
+        if not (isinstance(W, np.ndarray) and W.ndim == 2 and isinstance(b, np.ndarray) and b.shape == (W.shape[1],)):
+            raise ValueError(f"layer {k}: W must have shape (n_in, n_out) and b shape (n_out,), "
+                             f"got {np.shape(W)} and {np.shape(b)}")
+        if k > 1 and W.shape[0] != params[k - 2][0].shape[1]:
+            raise ValueError(f"layer {k}: W has {W.shape[0]} inputs but layer {k - 1} has "
+                             f"{params[k - 2][0].shape[1]} outputs")
+
+
+def _check_X(params, X) -> np.ndarray:
+    X = np.asarray(X)
+    if X.dtype.kind not in "biuf":
+        raise TypeError(f"X must be a numeric array, got dtype {X.dtype}")
+    X = X.astype(np.float64, copy=False)
+    if X.ndim != 2:
+        raise ValueError(f"X must have shape (batch, n_in), got {X.shape}")
+    if X.shape[1] != params[0][0].shape[0]:
+        raise ValueError(f"X has {X.shape[1]} features but the first layer expects {params[0][0].shape[0]}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X contains NaN or inf")
+    return X
+
+
+def _check_y(X, y) -> np.ndarray:
+    y = np.asarray(y)
+    if y.dtype.kind not in "biuf":
+        raise TypeError(f"y must be a numeric array of 0s and 1s, got dtype {y.dtype}")
+    if y.shape != (X.shape[0], 1):
+        raise ValueError(f"y must have shape (batch, 1) = ({X.shape[0]}, 1), got {y.shape}")
+    bad = (y != 0) & (y != 1)
+    if np.any(bad):
+        raise ValueError(f"y must contain only 0 and 1, got {y[bad].flat[0]}")
+    return y.astype(np.float64)
+
+
+def forward(params, X, activation: str = "sigmoid"):
+    """Return ``(logits, zs, activations)`` of a forward pass.
+
+    ``zs[l]`` is the pre-activation of hidden layer l+1 and
+    ``activations[l]`` its input (``activations[0]`` is ``X``), so
+    ``activations[1:]`` are the hidden layers' outputs; ``logits`` has shape
+    ``(batch, n_out)``.
+
+    >>> params = init_params([2, 3, 1], np.random.default_rng(0))
+    >>> logits, zs, acts = forward(params, np.zeros((4, 2)))
+    >>> logits.shape, len(zs), len(acts)
+    ((4, 1), 1, 2)
+
+    Explained in: Chapter 3, "A small network from scratch".
+    """
+    act = _activation(activation)
+    _check_params(params)
+    X = _check_X(params, X)
+    zs, activations = [], [X]
+    a = X
+    for W, b in params[:-1]:
+        z = a @ W + b
+        a = act.forward(z)
+        zs.append(z)
+        activations.append(a)
+    W, b = params[-1]
+    return a @ W + b, zs, activations
+
+
+def loss_and_grads(params, X, y, activation: str = "sigmoid"):
+    """Return ``(loss, grads)``: mean binary cross-entropy and its gradient.
+
+    The loss of one example with logit z and label y is softplus(z) − y·z,
+    which equals −y ln σ(z) − (1 − y) ln(1 − σ(z)) but never takes a log of
+    0.  Its derivative with respect to z is σ(z) − y: the σ'(z) of the output
+    unit cancels.  Each hidden layer multiplies the error by Wᵀ and by the
+    activation's derivative, computed from the stored forward outputs.
+    ``grads`` has the structure of ``params``.
+
+    >>> rng = np.random.default_rng(0)
+    >>> params = init_params([2, 4, 1], rng)
+    >>> loss, grads = loss_and_grads(params, rng.normal(size=(8, 2)), np.ones((8, 1)))
+    >>> [(dW.shape, db.shape) for dW, db in grads]
+    [((2, 4), (4,)), ((4, 1), (1,))]
+
+    Explained in: Chapter 3, "Backpropagation through a network"; used by
+    Chapter 4 for every gradient it measures.
+    """
+    act = _activation(activation)
+    logits, zs, activations = forward(params, X, activation)
+    if logits.shape[1] != 1:
+        raise ValueError(f"the last layer must have one output unit, got {logits.shape[1]}")
+    y = _check_y(activations[0], y)
+    batch = y.shape[0]
+    loss = float(np.mean(softplus(logits) - y * logits))
+    delta = (sigmoid(logits) - y) / batch  # dL/dz of the output layer
+    grads = [None] * len(params)
+    for layer in range(len(params) - 1, -1, -1):
+        W, _ = params[layer]
+        grads[layer] = (activations[layer].T @ delta, delta.sum(axis=0))
+        if layer > 0:
+            delta = (delta @ W.T) * act.derivative(zs[layer - 1], activations[layer])
+    return loss, grads
+
+
+def predict_proba(params, X, activation: str = "sigmoid") -> np.ndarray:
+    """Return the network's probabilities σ(logit), shape ``(batch, 1)``.
+
+    >>> params = init_params([2, 1], np.random.default_rng(0))
+    >>> predict_proba(params, np.zeros((1, 2)))
+    array([[0.5]])
+
+    Explained in: Chapter 3, "Training".
+    """
+    logits, _, _ = forward(params, X, activation)
+    return sigmoid(logits)
+
+
+def predict(params, X, activation: str = "sigmoid") -> np.ndarray:
+    """Return 0/1 class predictions (probability ≥ ½ gives 1), shape ``(batch, 1)``.
+
+    Explained in: Chapter 3, "Training".
+    """
+    return (predict_proba(params, X, activation) >= 0.5).astype(np.int64)
+
+
+def accuracy(params, X, y, activation: str = "sigmoid") -> float:
+    """Return the fraction of examples whose prediction equals the label.
+
+    Explained in: Chapter 3, "Training".
+    """
+    X = _check_X(params, X)
+    y = _check_y(X, y)
+    return float(np.mean(predict(params, X, activation) == y))
+
+
+def train(params, X, y, *, learning_rate: float, epochs: int, activation: str = "sigmoid",
+          batch_size: int | None = None, rng: np.random.Generator | None = None,
+          callback: Callable[[int, list], None] | None = None):
+    """Return ``(params, losses)`` after plain gradient descent.
+
+    Full-batch by default; with ``batch_size`` the examples are shuffled by
+    ``rng`` every epoch and processed in mini-batches.  ``losses[k]`` is the
+    mean loss over epoch k, computed during the updates.  The input
+    ``params`` are not modified.  ``callback(epoch, params)``, if given, runs
+    before each epoch and after the last one, for measurements.
+
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.array([[0.0], [1.0]]); y = np.array([[0], [1]])
+    >>> params, losses = train(init_params([1, 1], rng), X, y, learning_rate=1.0, epochs=50)
+    >>> bool(losses[-1] < losses[0])
+    True
+
+    Explained in: Chapter 3, "Training"; Chapter 4 passes a callback.
+    """
+    if not (np.isfinite(learning_rate) and learning_rate > 0):
+        raise ValueError(f"learning_rate must be positive, got {learning_rate}")
+    if not isinstance(epochs, (int, np.integer)) or epochs < 0:
+        raise ValueError(f"epochs must be a non-negative integer, got {epochs}")
+    _check_params(params)
+    X = _check_X(params, X)
+    y = _check_y(X, y)
+    if batch_size is not None and not isinstance(rng, np.random.Generator):
+        raise TypeError("mini-batches need rng, a numpy.random.Generator, to shuffle the examples")
+    params = [(W.astype(np.float64, copy=True), b.astype(np.float64, copy=True)) for W, b in params]
+    n = X.shape[0]
+    size = n if batch_size is None else int(batch_size)
+    if size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    losses = []
+    for epoch in range(epochs):
+        if callback is not None:
+            callback(epoch, params)
+        order = np.arange(n) if batch_size is None else rng.permutation(n)
+        total = 0.0
+        for start in range(0, n, size):
+            batch = order[start:start + size]
+            loss, grads = loss_and_grads(params, X[batch], y[batch], activation)
+            total += loss * len(batch)
+            params = [(W - learning_rate * dW, b - learning_rate * db)
+                      for (W, b), (dW, db) in zip(params, grads)]
+        losses.append(total / n)
+    if callback is not None:
+        callback(epochs, params)
+    return params, np.array(losses)
+
+
+def hidden_bias_gradient_norms(grads) -> np.ndarray:
+    """Return ‖∂L/∂b‖ for each hidden layer, first hidden layer first.
+
+    Nielsen's measure of how fast each layer learns: the output layer is
+    left out.
+
+    >>> grads = [(np.zeros((2, 2)), np.array([3.0, 4.0])), (np.zeros((2, 1)), np.array([1.0]))]
+    >>> hidden_bias_gradient_norms(grads)
+    array([5.])
+
+    Explained in: Chapter 4, "Learning speed per layer".
+    """
+    return np.array([np.linalg.norm(db) for _, db in grads[:-1]])
