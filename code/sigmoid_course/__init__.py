@@ -13,6 +13,7 @@ and its single backward pass), :mod:`plotting` (the shared figure style) and
 
 from .activations import log_sigmoid, logit, sigmoid, sigmoid_prime, sigmoid_second, softplus
 from .derivatives import central_difference, complex_step_derivative, numerical_gradient, relative_error
+from .datasets import two_moons, two_spirals, xor
 from .network import (
     accuracy,
     forward,
@@ -52,6 +53,9 @@ __all__ = [
     "sigmoid_second",
     "softplus",
     "train",
+    "two_moons",
+    "two_spirals",
+    "xor",
     "ulp_error",
     "use_course_style",
 ]
