@@ -39,7 +39,8 @@ _STYLE = {
     "grid.linewidth": 0.8,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": mpl.cycler(color=list(COLORS.values())),
+    # Grey comes last: it marks references and guides, not data.
+    "axes.prop_cycle": mpl.cycler(color=[COLORS[k] for k in ("sigmoid", "derivative", "second", "accent", "extra", "reference")]),
     "lines.linewidth": 2.0,
     "font.size": 11,
     "legend.frameon": False,
