@@ -77,6 +77,11 @@ INITIALISERS = {
 }
 
 
+def _is_integer(n) -> bool:
+    # bool is an int subclass, but True is no layer width, epoch count or batch size.
+    return isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_))
+
+
 def _activation(name: str) -> Activation:
     if name not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
@@ -103,7 +108,7 @@ def init_params(layer_sizes: Sequence[int], rng: np.random.Generator, init: str 
     if init not in INITIALISERS:
         raise ValueError(f"init must be one of {sorted(INITIALISERS)}, got {init!r}")
     sizes = list(layer_sizes)
-    if len(sizes) < 2 or not all(isinstance(n, (int, np.integer)) and n >= 1 for n in sizes):
+    if len(sizes) < 2 or not all(_is_integer(n) and n >= 1 for n in sizes):
         raise ValueError(f"layer_sizes must list at least two positive integers, got {sizes}")
     return [INITIALISERS[init](rng, int(n_in), int(n_out)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
 
@@ -130,6 +135,9 @@ def _check_X(params, X) -> np.ndarray:
     X = X.astype(np.float64, copy=False)
     if X.ndim != 2:
         raise ValueError(f"X must have shape (batch, n_in), got {X.shape}")
+    if X.shape[0] == 0:
+        # A mean over no examples is 0/0: numpy would warn and return NaN.
+        raise ValueError("X must hold at least one example, got an empty batch")
     if X.shape[1] != params[0][0].shape[0]:
         raise ValueError(f"X has {X.shape[1]} features but the first layer expects {params[0][0].shape[0]}")
     if not np.all(np.isfinite(X)):
@@ -183,7 +191,9 @@ def loss_and_grads(params, X, y, activation: str = "sigmoid"):
 
     The loss of one example with logit z and label y is softplus(z) − y·z,
     which equals −y ln σ(z) − (1 − y) ln(1 − σ(z)) but never takes a log of
-    0.  Its derivative with respect to z is σ(z) − y: the σ'(z) of the output
+    0.  It is evaluated as softplus((1 − 2y)·z), the same number for y in
+    {0, 1} without the cancellation of softplus(z) − z when z is large and
+    y = 1 (a loss of 6.3e−16 at z = 35 would round to 0).  Its derivative with respect to z is σ(z) − y: the σ'(z) of the output
     unit cancels.  Each hidden layer multiplies the error by Wᵀ and by the
     activation's derivative, computed from the stored forward outputs.
     ``grads`` has the structure of ``params``.
@@ -203,7 +213,7 @@ def loss_and_grads(params, X, y, activation: str = "sigmoid"):
         raise ValueError(f"the last layer must have one output unit, got {logits.shape[1]}")
     y = _check_y(activations[0], y)
     batch = y.shape[0]
-    loss = float(np.mean(softplus(logits) - y * logits))
+    loss = float(np.mean(softplus((1.0 - 2.0 * y) * logits)))
     delta = (sigmoid(logits) - y) / batch  # dL/dz of the output layer
     grads = [None] * len(params)
     for layer in range(len(params) - 1, -1, -1):
@@ -264,20 +274,23 @@ def train(params, X, y, *, learning_rate: float, epochs: int, activation: str = 
 
     Explained in: Chapter 3, "Training"; Chapter 4 passes a callback.
     """
+    if isinstance(learning_rate, (bool, np.bool_)) or not isinstance(learning_rate, (int, float, np.integer,
+                                                                                     np.floating)):
+        raise TypeError(f"learning_rate must be a positive number, got {type(learning_rate).__name__}")
     if not (np.isfinite(learning_rate) and learning_rate > 0):
-        raise ValueError(f"learning_rate must be positive, got {learning_rate}")
-    if not isinstance(epochs, (int, np.integer)) or epochs < 0:
+        raise ValueError(f"learning_rate must be a positive finite number, got {learning_rate}")
+    if not _is_integer(epochs) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative integer, got {epochs}")
     _check_params(params)
     X = _check_X(params, X)
     y = _check_y(X, y)
     if batch_size is not None and not isinstance(rng, np.random.Generator):
         raise TypeError("mini-batches need rng, a numpy.random.Generator, to shuffle the examples")
+    if batch_size is not None and not (_is_integer(batch_size) and batch_size >= 1):
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
     params = [(W.astype(np.float64, copy=True), b.astype(np.float64, copy=True)) for W, b in params]
     n = X.shape[0]
     size = n if batch_size is None else int(batch_size)
-    if size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     losses = []
     for epoch in range(epochs):
         if callback is not None:
