@@ -6,7 +6,8 @@ The chapters import everything they need from here::
 
 One module per idea: :mod:`activations` (σ, its derivatives and relatives),
 :mod:`derivatives` (numerical derivatives for checking), :mod:`precision`
-(high-precision references and ulp errors), :mod:`network` (a small network
+(high-precision references and ulp errors), :mod:`neuron` (one neuron by hand:
+its computational graph and the loss at its output), :mod:`network` (a small network
 and its single backward pass), :mod:`plotting` (the shared figure style) and
 :mod:`widgets` (explorers).
 """
@@ -24,6 +25,7 @@ from .network import (
     predict_proba,
     train,
 )
+from .neuron import loss_gradient_wrt_logit, neuron_loss, sigmoid_neuron, sigmoid_neuron_by_gates, train_neuron
 from .plotting import COLORS, new_axes, use_course_style
 from .precision import sigmoid_prime_reference, sigmoid_reference, ulp_error
 from .widgets import make_explorer, sigmoid_explorer
@@ -39,7 +41,9 @@ __all__ = [
     "log_sigmoid",
     "logit",
     "loss_and_grads",
+    "loss_gradient_wrt_logit",
     "make_explorer",
+    "neuron_loss",
     "new_axes",
     "numerical_gradient",
     "predict",
@@ -47,12 +51,15 @@ __all__ = [
     "relative_error",
     "sigmoid",
     "sigmoid_explorer",
+    "sigmoid_neuron",
+    "sigmoid_neuron_by_gates",
     "sigmoid_prime",
     "sigmoid_prime_reference",
     "sigmoid_reference",
     "sigmoid_second",
     "softplus",
     "train",
+    "train_neuron",
     "two_moons",
     "two_spirals",
     "xor",
