@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-from-requirements
 BUILD := _build
 SITE := $(BUILD)/html
 
-.PHONY: help install test test-unit test-nbval book-strict test-book book book-fresh execute lab bench clean
+.PHONY: help install widgets-js test test-unit test-nbval book-strict test-book test-site test-lab book book-fresh execute lab bench clean
 
 help:
 	@echo "make book | test | lab | bench | book-fresh | execute | clean  (see README.md)"
@@ -20,33 +20,66 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-install: $(STAMP)
+install: $(STAMP) $(WIDGETS_JS)
+
+# The widget manager that draws the explorers' saved state on the website, and
+# require.js that loads it. myst-nb would take both from CDNs; the site serves
+# them itself (see nb_ipywidgets_js in _config.yml) so that it works offline.
+# `npm pack` takes exactly these two pinned packages from the npm registry.
+# They live in _vendor/ (html_extra_path, copied to _build/html/_static/widgets),
+# not in _static/, because jupyter-book adds every .js under _static/ to every page.
+HTML_MANAGER := @jupyter-widgets/html-manager@1.0.15
+REQUIREJS := requirejs@2.3.8
+VENDOR := _vendor/_static/widgets
+WIDGETS_JS := $(VENDOR)/embed-amd.js
+
+$(WIDGETS_JS): Makefile
+	rm -rf $(VENDOR).tmp && mkdir -p $(VENDOR).tmp/npm
+	cd $(VENDOR).tmp/npm && npm pack --silent $(HTML_MANAGER) $(REQUIREJS) >/dev/null
+	tar -xzf $(VENDOR).tmp/npm/jupyter-widgets-html-manager-*.tgz -C $(VENDOR).tmp --strip-components=2 \
+		--wildcards 'package/dist/embed-amd.js' 'package/dist/*.woff' 'package/dist/*.woff2'
+	tar -xzOf $(VENDOR).tmp/npm/requirejs-*.tgz package/require.js > $(VENDOR).tmp/require.js
+	rm -rf $(VENDOR).tmp/npm $(VENDOR) && mv $(VENDOR).tmp $(VENDOR)
+	touch $@
+
+widgets-js: $(WIDGETS_JS)
 
 # ---- tests ---------------------------------------------------------------
-test: test-unit test-nbval test-book
+# The browser tests drive the system's Chromium (CHROMIUM overrides the path).
+test: test-unit test-nbval test-book test-site test-lab
+
+BROWSER_TESTS := --ignore=tests/test_book.py --ignore=tests/test_site.py --ignore=tests/test_jupyterlab.py
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider --doctest-modules code/sigmoid_course \
-		tests --ignore=tests/test_book.py
+		tests $(BROWSER_TESTS)
 
 test-nbval: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg chapters
 
 # -W turns every Sphinx warning (and every failed cell) into a build failure.
-book-strict: $(STAMP)
+book-strict: $(STAMP) $(WIDGETS_JS)
 	$(BIN)/jupyter-book build --all -W --keep-going .
 
 test-book: book-strict
 	$(BIN)/python -m pytest -p no:cacheprovider tests/test_book.py
 
+# Every page of _build/html in Chromium, offline, served on 127.0.0.1.
+test-site: book-strict
+	$(BIN)/python -m pytest -p no:cacheprovider tests/test_site.py
+
+# Chapter 1 run in JupyterLab in Chromium, as a reader would.
+test-lab: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider tests/test_jupyterlab.py
+
 # ---- the book ------------------------------------------------------------
-book: $(STAMP)
+book: $(STAMP) $(WIDGETS_JS)
 	$(BIN)/jupyter-book build .
 	@echo "Site written to $(SITE)/index.html"
 
 # The execution cache does not notice changes in code/: start it afresh.
-book-fresh: $(STAMP)
+book-fresh: $(STAMP) $(WIDGETS_JS)
 	rm -rf $(BUILD)
 	$(BIN)/jupyter-book build --all .
 
@@ -59,7 +92,9 @@ execute: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters/
 
-bench: $(STAMP)
+# Includes benchmarks/site_budget.py: page weight per chapter, and the time of
+# a full build against a rebuild after one chapter changed (in a temporary copy).
+bench: $(STAMP) $(WIDGETS_JS)
 	@for script in benchmarks/*.py; do [ -e "$$script" ] || continue; $(BIN)/python "$$script" || exit 1; done
 
 clean:
