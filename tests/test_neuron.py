@@ -59,11 +59,16 @@ def test_both_graphs_agree_with_central_differences(seed):
         np.testing.assert_allclose(r.dx, numeric_x, rtol=1e-9, atol=1e-13)
 
 
-def test_gate_by_gate_fails_where_exp_overflows_and_the_single_gate_does_not():
-    w, x = [1.0, -800.0], [0.0]
-    assert np.isnan(sigmoid_neuron_by_gates(w, x).dz)
-    r = sigmoid_neuron(w, x)
-    assert r.output == 0.0 and r.dz == 0.0
+def test_gate_by_gate_loses_the_left_tail_where_its_intermediates_overflow():
+    # (1 + e^-z)^2 overflows below z = -354.89 and e^-z below z = -709.78;
+    # the true derivative there is e^z (1 + e^z)^-2, about e^z.
+    assert sigmoid_neuron_by_gates([1.0, -354.0], [0.0]).dz == pytest.approx(np.exp(-354.0), rel=1e-13)
+    assert sigmoid_neuron_by_gates([1.0, -400.0], [0.0]).dz == 0.0
+    assert np.isnan(sigmoid_neuron_by_gates([1.0, -800.0], [0.0]).dz)
+    for z in (-354.0, -400.0, -709.0):
+        assert sigmoid_neuron([1.0, z], [0.0]).dz == pytest.approx(np.exp(z), rel=1e-13)
+    r = sigmoid_neuron([1.0, -800.0], [0.0])
+    assert r.output == 0.0 and r.dz == 0.0  # e^-800 underflows: 0 is the rounded value
 
 
 @pytest.mark.parametrize("neuron", BOTH)

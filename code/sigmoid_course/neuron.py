@@ -84,9 +84,11 @@ def sigmoid_neuron_by_gates(w: ArrayLike, x: ArrayLike) -> NeuronGradients:
     σ(z) = 1/(1 + e^(−z)) is split into four gates, z → −z → e^(−z) →
     1 + e^(−z) → 1/(1 + e^(−z)).  The backward pass starts from df/df = 1
     and multiplies, gate by gate from the output, by each gate's local
-    gradient (−1/u², 1, e^(−z), −1).  It needs e^(−z) stored from the
-    forward pass, and for z < −709.78 that exponential overflows: the
-    gradient comes out NaN, which :func:`sigmoid_neuron` avoids.
+    gradient (−1/u², 1, e^(−z), −1).  Far in the left tail the
+    intermediates overflow: u² = (1 + e^(−z))² exceeds the largest double
+    for z < −354.89, so the local gradient −1/u² is 0 and df/dz comes out 0
+    instead of about e^z; for z < −709.78 e^(−z) itself overflows and the
+    backward pass computes 0·∞ = NaN.  :func:`sigmoid_neuron` avoids both.
 
     >>> r = sigmoid_neuron_by_gates([2.0, -3.0, -3.0], [-1.0, -2.0])
     >>> print(f"{r.output:.6f} {r.dz:.6f}")
