@@ -46,7 +46,14 @@ def sigmoid_reference(x: ArrayLike) -> np.ndarray:
 
     Explained in: Chapter 2, "Computing σ' in floating point".
     """
-    return _reference(x, lambda d: 1 / (1 + (-d).exp()))
+    def formula(d):
+        if d >= 0:
+            return 1 / (1 + (-d).exp())
+        # e^(−x) would overflow the decimal exponent range below x ≈ −2.3e6.
+        e = d.exp()
+        return e / (1 + e)
+
+    return _reference(x, formula)
 
 
 def sigmoid_prime_reference(x: ArrayLike) -> np.ndarray:
@@ -67,9 +74,10 @@ def sigmoid_prime_reference(x: ArrayLike) -> np.ndarray:
 def ulp_error(computed: ArrayLike, reference: np.ndarray) -> np.ndarray:
     """Return |computed − reference| in units in the last place of ``computed``'s dtype.
 
-    The unit is the spacing of floats of that dtype at the reference value,
-    so an error of 0.5 is a correctly rounded result; subnormal results are
-    measured in the (fixed) subnormal spacing.
+    The unit is the spacing of floats of that dtype at the reference value
+    (rounded to the dtype), so an error of 0.5 is a correctly rounded result;
+    subnormal results are measured in the (fixed) subnormal spacing.  The
+    difference is formed in 50-digit decimal arithmetic.
 
     >>> from decimal import Decimal
     >>> float(ulp_error(np.float64(0.1), np.array(Decimal("0.1"), dtype=object)))
@@ -84,8 +92,18 @@ def ulp_error(computed: ArrayLike, reference: np.ndarray) -> np.ndarray:
     if computed.shape != reference.shape:
         raise ValueError(f"shapes differ: computed {computed.shape}, reference {reference.shape}")
     out = np.empty(computed.shape, dtype=np.float64)
-    for index, exact in np.ndenumerate(reference):
-        unit = np.spacing(abs(computed.dtype.type(float(exact))))
-        diff = abs(Decimal(float(computed[index])) - exact)
-        out[index] = float(diff / Decimal(float(unit)))
+    kind = computed.dtype.type
+    largest = np.finfo(kind).max
+    # Beyond the largest float the unit is the spacing just below it
+    # (np.spacing(largest) would overflow).
+    top_unit = largest - np.nextafter(largest, kind(0))
+    with localcontext() as ctx:
+        ctx.prec = _DIGITS
+        for index, exact in np.ndenumerate(reference):
+            if not isinstance(exact, Decimal):
+                raise TypeError(f"reference must hold Decimal values, got {type(exact).__name__}")
+            rounded = kind(min(abs(float(exact)), float(largest)))
+            unit = top_unit if rounded == largest else np.spacing(rounded)
+            diff = abs(Decimal(float(computed[index])) - exact)
+            out[index] = float(diff / Decimal(float(unit)))
     return out

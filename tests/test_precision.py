@@ -1,0 +1,155 @@
+"""Unit tests of sigmoid_course.precision: the 50-digit references and ulp_error.
+
+The references are checked against closed forms built from a literal value of
+e (so that no decimal exp is involved), against the published SciPy test
+values for expit, and against each other through σ(x) + σ(−x) = 1 and
+σ'(x) = σ(x)σ(−x).  ulp_error is checked on values whose errors are known
+exactly by hand.
+"""
+
+from decimal import Decimal, localcontext
+
+import numpy as np
+import pytest
+
+from sigmoid_course import sigmoid_prime_reference, sigmoid_reference, ulp_error
+
+# e to 60 significant digits, typed in rather than computed with Decimal.exp.
+E = Decimal("2.71828182845904523536028747135266249775724709369995957496696762772")
+
+# Values used by SciPy's own tests of expit at linspace(-4, 4, 10).
+SCIPY_EXPIT = [0.01798621, 0.04265125, 0.0977726, 0.20860853, 0.39068246,
+               0.60931754, 0.79139147, 0.9022274, 0.95734875, 0.98201379]
+
+
+def close(a: Decimal, b: Decimal, rel: str = "1e-45") -> bool:
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return abs(a - b) <= Decimal(rel) * abs(b)
+
+
+def test_sigmoid_reference_is_exactly_one_half_at_zero():
+    assert sigmoid_reference(0.0)[()] == Decimal("0.5")
+    assert sigmoid_prime_reference(0.0)[()] == Decimal("0.25")
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, -1, -3, -1000])
+def test_references_match_closed_forms_in_powers_of_e(n):
+    with localcontext() as ctx:
+        ctx.prec = 60
+        en = E ** n  # e^n from the literal digits: no exp involved
+        sigma = en / (1 + en)
+        sigma_prime = en / ((1 + en) * (1 + en))
+    assert close(sigmoid_reference(float(n))[()], sigma)
+    assert close(sigmoid_prime_reference(float(n))[()], sigma_prime)
+
+
+def test_sigmoid_reference_matches_published_scipy_values():
+    values = [float(v) for v in sigmoid_reference(np.linspace(-4, 4, 10))]
+    np.testing.assert_allclose(values, SCIPY_EXPIT, atol=5e-9)
+
+
+def test_references_satisfy_the_symmetry_and_product_identities():
+    x = np.concatenate([np.linspace(-50, 50, 201), [-745.0, -700.0, 700.0, 745.0]])
+    s, s_minus, d = sigmoid_reference(x), sigmoid_reference(-x), sigmoid_prime_reference(x)
+    with localcontext() as ctx:
+        ctx.prec = 60  # the default 28 digits would hide a difference
+        for a, b, p in zip(s, s_minus, d):
+            assert abs(a + b - 1) < Decimal("1e-49")
+            assert abs(p - a * b) <= Decimal("1e-48") * p
+
+
+def test_references_are_fifty_digits_long():
+    digits = sigmoid_reference(1.0)[()].as_tuple().digits
+    assert len(digits) == 50
+
+
+def test_references_keep_the_shape_and_accept_integers_and_float32():
+    x = np.array([[0, 1], [2, 3]])
+    assert sigmoid_reference(x).shape == (2, 2)
+    assert sigmoid_prime_reference(x).dtype == object
+    assert sigmoid_reference(np.float32(0.5))[()] == sigmoid_reference(0.5)[()]
+
+
+def test_sigmoid_reference_handles_the_largest_negative_inputs():
+    # e^(-x) would overflow the decimal exponent range; the result underflows to 0.
+    for x in (-1e7, -1e308, -np.finfo(np.float64).max):
+        value = sigmoid_reference(x)[()]
+        assert value >= 0 and float(value) == 0.0
+    assert float(sigmoid_reference(1e308)[()]) == 1.0
+    assert float(sigmoid_prime_reference(-1e308)[()]) == 0.0
+
+
+def test_sigmoid_reference_is_subnormal_where_the_float_answer_is():
+    value = float(sigmoid_reference(-740.0)[()])
+    assert 0 < value < np.finfo(np.float64).tiny
+
+
+@pytest.mark.parametrize("reference", [sigmoid_reference, sigmoid_prime_reference])
+@pytest.mark.parametrize("bad", [1 + 2j, "1.0", ["a"]])
+def test_references_reject_non_real_input(reference, bad):
+    with pytest.raises(TypeError, match="x must be real numbers"):
+        reference(bad)
+
+
+@pytest.mark.parametrize("reference", [sigmoid_reference, sigmoid_prime_reference])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, [0.0, -np.inf]])
+def test_references_reject_non_finite_input(reference, bad):
+    with pytest.raises(ValueError, match="x must be finite"):
+        reference(bad)
+
+
+def ref(value) -> np.ndarray:
+    return np.array(Decimal(value), dtype=object)
+
+
+def test_ulp_error_is_zero_for_an_exact_value():
+    assert ulp_error(np.float64(0.5), ref("0.5"))[()] == 0.0
+
+
+def test_ulp_error_counts_one_unit_for_the_next_float_above():
+    assert ulp_error(np.nextafter(1.0, 2.0), ref(1))[()] == 1.0
+
+
+def test_ulp_error_uses_the_spacing_at_the_reference():
+    # The float below 1 is 2**-53 away, half the spacing 2**-52 at 1.0.
+    assert ulp_error(np.nextafter(1.0, 0.0), ref(1))[()] == 0.5
+
+
+@pytest.mark.parametrize("dtype, expected", [(np.float64, 0.4), (np.float32, 0.2), (np.float16, 0.4)])
+def test_ulp_error_of_one_tenth_in_each_dtype(dtype, expected):
+    # 0.1 rounds to 0.1 + 0.4 ulp (float64), 0.1 + 0.2 ulp (float32), 0.1 - 0.4 ulp (float16).
+    assert ulp_error(dtype(0.1), ref("0.1"))[()] == pytest.approx(expected, rel=1e-12)
+
+
+def test_ulp_error_measures_subnormals_in_the_subnormal_spacing():
+    smallest = Decimal(float(np.nextafter(0.0, 1.0)))
+    assert ulp_error(np.float64(0.0), np.array(3 * smallest, dtype=object))[()] == 3.0
+
+
+def test_ulp_error_beyond_the_dtype_range_uses_the_largest_spacing():
+    # float16's largest value is 65504, where floats are 32 apart.
+    assert ulp_error(np.float16(65504), ref(65536))[()] == 1.0
+
+
+def test_ulp_error_keeps_the_shape_and_propagates_nan():
+    computed = np.array([[0.5, np.nan]])
+    reference = np.array([[Decimal("0.5"), Decimal("0.5")]], dtype=object)
+    out = ulp_error(computed, reference)
+    assert out.shape == (1, 2) and out.dtype == np.float64
+    assert out[0, 0] == 0.0 and np.isnan(out[0, 1])
+
+
+def test_ulp_error_rejects_integer_results():
+    with pytest.raises(TypeError, match="computed must be a float array"):
+        ulp_error(np.array([1, 2]), np.array([Decimal(1), Decimal(2)], dtype=object))
+
+
+def test_ulp_error_rejects_mismatched_shapes():
+    with pytest.raises(ValueError, match="shapes differ"):
+        ulp_error(np.zeros(3), np.array([Decimal(0)] * 2, dtype=object))
+
+
+def test_ulp_error_rejects_references_that_are_not_decimal():
+    with pytest.raises(TypeError, match="reference must hold Decimal values, got float"):
+        ulp_error(np.zeros(2), np.array([0.0, 1.0], dtype=object))
