@@ -24,12 +24,17 @@ def _check_callable(f) -> None:
         raise TypeError(f"f must be a callable function, got {type(f).__name__}")
 
 
+def _check_real(name: str, value) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.floating, np.integer)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    return float(value)
+
+
 def _check_step(h: float) -> float:
-    if isinstance(h, (bool, np.bool_)) or not isinstance(h, (int, float, np.floating, np.integer)):
-        raise TypeError(f"h must be a real number, got {type(h).__name__}")
+    h = _check_real("h", h)
     if not (np.isfinite(h) and h > 0):
         raise ValueError(f"h must be a positive finite step, got {h}")
-    return float(h)
+    return h
 
 
 def central_difference(f: Callable, x: ArrayLike, h: float | None = None) -> np.ndarray:
@@ -61,7 +66,9 @@ def complex_step_derivative(f: Callable, x: ArrayLike, h: float = 1e-20) -> np.n
     For f analytic and real on the real line, f(x + ih) = f(x) + ih f'(x) +
     O(h²), so the imaginary part gives f'(x) with no subtraction at all: no
     cancellation, and h = 1e−20 gives full precision (Squire & Trapp, 1998).
-    ``f`` must accept complex arrays (the package's ``sigmoid`` does).
+    ``f`` must accept complex arrays (the package's ``sigmoid`` does).  The
+    one limit is range: h·f'(x) must stay a normal float, so with h = 1e−20
+    derivatives below about 1e−288 lose digits to underflow (σ' at |x| > 662).
 
     >>> from sigmoid_course import sigmoid
     >>> float(complex_step_derivative(sigmoid, 0.0))
@@ -133,6 +140,7 @@ def relative_error(analytic: ArrayLike, numeric: ArrayLike, floor: float = 0.0) 
     n, _ = as_numeric_array(numeric, "numeric", allow_complex=False)
     if a.shape != n.shape:
         raise ValueError(f"shapes differ: analytic {a.shape}, numeric {n.shape}")
+    floor = _check_real("floor", floor)
     if not (np.isfinite(floor) and floor >= 0):
         raise ValueError(f"floor must be a non-negative number, got {floor}")
     scale = np.maximum(np.maximum(np.abs(a), np.abs(n)), floor)
