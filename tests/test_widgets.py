@@ -5,10 +5,12 @@ import re
 import ipywidgets as widgets
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 
-from sigmoid_course import make_explorer, sigmoid_explorer
-from sigmoid_course.widgets import draw_scaled_sigmoid
+from sigmoid_course import make_explorer, sigmoid_explorer, tangent_explorer
+from sigmoid_course.precision import sigmoid_prime_reference, sigmoid_reference
+from sigmoid_course.widgets import draw_scaled_sigmoid, draw_tangent
 
 matplotlib.use("Agg")
 
@@ -47,4 +49,25 @@ def test_scaled_sigmoid_drawing_reports_the_measured_midpoint_slope(a, b, capsys
     i = abs(x - b).argmin()
     measured = (y[i + 1] - y[i - 1]) / (x[i + 1] - x[i - 1])
     assert reported == pytest.approx(measured, rel=1e-2)
+    plt.close("all")
+
+
+def test_tangent_explorer_has_an_x0_slider():
+    box = tangent_explorer(x0=-2.0)
+    (slider,) = box.children[0].children
+    assert slider.description == "tangent point x0" and slider.value == -2.0
+    plt.close("all")
+
+
+@pytest.mark.parametrize("x0", [-4.0, 0.0, 1.0, 3.5])
+def test_tangent_drawing_touches_sigma_with_slope_sigma_prime(x0, capsys):
+    draw_tangent(x0)
+    reported = float(re.search(r"slope sigma'\(x0\) = .* = ([0-9.]+)", capsys.readouterr().out).group(1))
+    exact = float(sigmoid_prime_reference(x0)[()])
+    assert reported == pytest.approx(exact, abs=5e-7)
+    x, y = plt.gcf().axes[0].get_lines()[1].get_data()
+    drawn_slope = (y[-1] - y[0]) / (x[-1] - x[0])
+    assert drawn_slope == pytest.approx(exact, rel=1e-12)
+    # The straight line passes through (x0, sigma(x0)).
+    assert np.interp(x0, x, y) == pytest.approx(float(sigmoid_reference(x0)[()]), abs=1e-14)
     plt.close("all")

@@ -28,7 +28,7 @@ from .network import (
 from .neuron import loss_gradient_wrt_logit, neuron_loss, sigmoid_neuron, sigmoid_neuron_by_gates, train_neuron
 from .plotting import COLORS, new_axes, use_course_style
 from .precision import sigmoid_prime_reference, sigmoid_reference, ulp_error
-from .widgets import make_explorer, sigmoid_explorer
+from .widgets import make_explorer, sigmoid_explorer, tangent_explorer
 
 __all__ = [
     "COLORS",
@@ -58,6 +58,7 @@ __all__ = [
     "sigmoid_reference",
     "sigmoid_second",
     "softplus",
+    "tangent_explorer",
     "train",
     "train_neuron",
     "two_moons",

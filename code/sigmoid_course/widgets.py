@@ -17,10 +17,10 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .activations import sigmoid
+from .activations import sigmoid, sigmoid_prime
 from .plotting import COLORS, new_axes
 
-__all__ = ["make_explorer", "sigmoid_explorer"]
+__all__ = ["make_explorer", "sigmoid_explorer", "tangent_explorer"]
 
 
 def make_explorer(draw: Callable[..., None], controls: dict[str, widgets.Widget]) -> widgets.VBox:
@@ -81,3 +81,35 @@ def sigmoid_explorer(steepness: float = 1.0, shift: float = 0.0) -> widgets.VBox
         "steepness": _slider("steepness a", steepness, 0.25, 5.0, 0.25),
         "shift": _slider("shift b", shift, -4.0, 4.0, 0.25),
     })
+
+
+def draw_tangent(x0: float) -> None:
+    """Plot σ with its tangent line at x0, and print σ(x0) and the slope σ'(x0).
+
+    The tangent y = σ(x0) + σ'(x0)(x − x0) touches the curve at x0; its slope
+    σ'(x0) = σ(x0)(1 − σ(x0)) is largest, ¼, at x0 = 0 and fades like
+    e^(−|x0|) in the tails, where the curve is flat.
+
+    Explained in: Chapter 2, "The tangent line".
+    """
+    x = np.linspace(-8.0, 8.0, 401)
+    s0, slope = float(sigmoid(x0)), float(sigmoid_prime(x0))
+    _, ax = new_axes("$x$", "output", figsize=(6.4, 3.2))
+    ax.plot(x, sigmoid(x), color=COLORS["sigmoid"], label=r"$\sigma(x)$")
+    ax.plot(x, s0 + slope * (x - x0), color=COLORS["derivative"],
+            label=rf"tangent at $x_0 = {x0:.2f}$, slope {slope:.4f}")
+    ax.plot([x0], [s0], "o", color=COLORS["accent"])
+    ax.set_ylim(-0.25, 1.25)
+    ax.legend(loc="upper left")
+    plt.show()
+    print(f"x0 = {x0:+.2f}: sigma(x0) = {s0:.6f}, slope sigma'(x0) = sigma(x0)(1 - sigma(x0)) = {slope:.6f}")
+
+
+def tangent_explorer(x0: float = 1.0) -> widgets.VBox:
+    """Return a slider for x0 over σ and its tangent line at x0.
+
+    >>> tangent_explorer(x0=-2.0)  # doctest: +SKIP
+
+    Explained in: Chapter 2, "The tangent line".
+    """
+    return make_explorer(draw_tangent, {"x0": _slider("tangent point x0", x0, -6.0, 6.0, 0.25)})
