@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from sigmoid_course import make_explorer, sigmoid_explorer, tangent_explorer
+from sigmoid_course import gaussian_clusters, gradient_norm_explorer, initial_gradient_norms
 from sigmoid_course.precision import sigmoid_prime_reference, sigmoid_reference
 from sigmoid_course.widgets import draw_scaled_sigmoid, draw_tangent
+from sigmoid_course.widgets import draw_gradient_norms
 
 matplotlib.use("Agg")
 
@@ -70,4 +72,40 @@ def test_tangent_drawing_touches_sigma_with_slope_sigma_prime(x0, capsys):
     assert drawn_slope == pytest.approx(exact, rel=1e-12)
     # The straight line passes through (x0, sigma(x0)).
     assert np.interp(x0, x, y) == pytest.approx(float(sigmoid_reference(x0)[()]), abs=1e-14)
+    plt.close("all")
+
+
+def _cluster_data():
+    return gaussian_clusters(200, np.random.default_rng(0))
+
+
+def test_gradient_norm_explorer_has_depth_activation_and_initialisation_controls():
+    X, y = _cluster_data()
+    box = gradient_norm_explorer(X, y, depth=6, activation="tanh", init="xavier")
+    controls = box.children[0].children
+    assert [c.description for c in controls] == ["hidden layers", "activation", "initialisation"]
+    assert [c.value for c in controls] == [6, "tanh", "xavier"]
+    assert set(controls[1].options) == {"sigmoid", "tanh", "relu"}
+    plt.close("all")
+
+
+@pytest.mark.parametrize("depth, activation, init", [(4, "sigmoid", "standard"), (2, "relu", "he"),
+                                                     (6, "tanh", "xavier")])
+def test_gradient_norm_drawing_prints_and_plots_the_measured_norms(depth, activation, init, capsys):
+    X, y = _cluster_data()
+    draw_gradient_norms(depth, activation, init, X=X, y=y, seed=3)
+    lines = capsys.readouterr().out.splitlines()
+    printed = np.array([float(v) for v in lines[1].split()[1:]])
+    expected = initial_gradient_norms(X, y, depth, np.random.default_rng(3), activation=activation, init=init)
+    np.testing.assert_allclose(printed, expected, rtol=5e-3)
+    ratio = float(re.search(r"first / last = (\S+)", lines[2]).group(1))
+    assert ratio == pytest.approx(expected[0] / expected[-1], rel=5e-3)
+    np.testing.assert_array_equal(plt.gcf().axes[0].get_lines()[0].get_ydata(), expected)
+    plt.close("all")
+
+
+def test_gradient_norm_drawing_says_when_the_last_layer_gets_no_gradient(capsys):
+    # Zero inputs and zero biases leave every ReLU at z = 0, where its derivative is taken as 0.
+    draw_gradient_norms(3, "relu", "he", X=np.zeros((5, 20)), y=np.ones((5, 1)))
+    assert "undefined" in capsys.readouterr().out
     plt.close("all")

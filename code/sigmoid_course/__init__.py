@@ -8,13 +8,23 @@ One module per idea: :mod:`activations` (σ, its derivatives and relatives),
 :mod:`derivatives` (numerical derivatives for checking), :mod:`precision`
 (high-precision references and ulp errors), :mod:`neuron` (one neuron by hand:
 its computational graph and the loss at its output), :mod:`network` (a small network
-and its single backward pass), :mod:`plotting` (the shared figure style) and
+and its single backward pass), :mod:`gradient_flow` (how gradients shrink
+from layer to layer, measured), :mod:`plotting` (the shared figure style) and
 :mod:`widgets` (explorers).
 """
 
 from .activations import log_sigmoid, logit, sigmoid, sigmoid_prime, sigmoid_second, softplus
 from .derivatives import central_difference, complex_step_derivative, numerical_gradient, relative_error
 from .datasets import two_moons, two_spirals, xor
+from .gradient_flow import (
+    chain_factors,
+    gaussian_clusters,
+    initial_gradient_norms,
+    layer_gains,
+    layer_statistics,
+    nielsen_interval_width,
+    record_training,
+)
 from .network import (
     accuracy,
     forward,
@@ -28,16 +38,22 @@ from .network import (
 from .neuron import loss_gradient_wrt_logit, neuron_loss, sigmoid_neuron, sigmoid_neuron_by_gates, train_neuron
 from .plotting import COLORS, new_axes, use_course_style
 from .precision import sigmoid_prime_reference, sigmoid_reference, ulp_error
-from .widgets import make_explorer, sigmoid_explorer, tangent_explorer
+from .widgets import gradient_norm_explorer, make_explorer, sigmoid_explorer, tangent_explorer
 
 __all__ = [
     "COLORS",
     "accuracy",
     "central_difference",
+    "chain_factors",
     "complex_step_derivative",
     "forward",
+    "gaussian_clusters",
+    "gradient_norm_explorer",
     "hidden_bias_gradient_norms",
     "init_params",
+    "initial_gradient_norms",
+    "layer_gains",
+    "layer_statistics",
     "log_sigmoid",
     "logit",
     "loss_and_grads",
@@ -45,9 +61,11 @@ __all__ = [
     "make_explorer",
     "neuron_loss",
     "new_axes",
+    "nielsen_interval_width",
     "numerical_gradient",
     "predict",
     "predict_proba",
+    "record_training",
     "relative_error",
     "sigmoid",
     "sigmoid_explorer",

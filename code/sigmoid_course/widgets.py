@@ -11,6 +11,7 @@ and is what a reader without a kernel sees.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import ipywidgets as widgets
@@ -18,9 +19,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .activations import sigmoid, sigmoid_prime
+from .gradient_flow import initial_gradient_norms
+from .network import ACTIVATIONS, INITIALISERS
 from .plotting import COLORS, new_axes
 
-__all__ = ["make_explorer", "sigmoid_explorer", "tangent_explorer"]
+__all__ = ["gradient_norm_explorer", "make_explorer", "sigmoid_explorer", "tangent_explorer"]
 
 
 def make_explorer(draw: Callable[..., None], controls: dict[str, widgets.Widget]) -> widgets.VBox:
@@ -113,3 +116,50 @@ def tangent_explorer(x0: float = 1.0) -> widgets.VBox:
     Explained in: Chapter 2, "The tangent line".
     """
     return make_explorer(draw_tangent, {"x0": _slider("tangent point x0", x0, -6.0, 6.0, 0.25)})
+
+
+def draw_gradient_norms(depth: int, activation: str, init: str, *, X, y, seed: int = 3) -> None:
+    """Plot each hidden layer's bias-gradient norm at initialisation on a log scale, and print them.
+
+    The network has ``depth`` hidden layers of 30 units, drawn with
+    ``numpy.random.default_rng(seed)`` and the initialisation ``init``; the
+    gradient is the mean over (X, y).  A straight falling line on the log
+    scale is a constant factor lost per layer.
+
+    Explained in: Chapter 4, "Explorer".
+    """
+    norms = initial_gradient_norms(X, y, depth, np.random.default_rng(seed), activation=activation, init=init)
+    layers = np.arange(1, depth + 1)
+    fig, ax = new_axes("hidden layer $l$ (1 = next to the input)", r"$\|\partial C / \partial b^l\|$",
+                       figsize=(6.4, 3.2))
+    ax.plot(layers, norms, "o-", color=COLORS["sigmoid"], label=f"{activation}, {init} initialisation")
+    ax.set_xticks(layers)
+    positive = norms[norms > 0]
+    if positive.size:  # a log scale needs something positive to show
+        ax.set_yscale("log")
+        ax.set_ylim(min(1e-6, positive.min() / 3), max(1.0, positive.max() * 3))
+    ax.legend(loc="lower right")
+    plt.show()
+    print("layer: " + "  ".join(f"{layer:>8d}" for layer in layers))
+    print("norm:  " + "  ".join(f"{v:8.2e}" for v in norms))
+    if norms[-1] > 0:
+        print(f"first / last = {norms[0] / norms[-1]:.2e}")
+    else:
+        print("first / last is undefined: the last hidden layer gets no gradient")
+
+
+def gradient_norm_explorer(X, y, depth: int = 4, activation: str = "sigmoid", init: str = "standard",
+                           seed: int = 3) -> widgets.VBox:
+    """Return controls for depth, activation and initialisation over a plot of per-layer gradient norms.
+
+    >>> gradient_norm_explorer(X, y, depth=6, activation="tanh", init="xavier")  # doctest: +SKIP
+
+    Explained in: Chapter 4, "Explorer".
+    """
+    return make_explorer(functools.partial(draw_gradient_norms, X=X, y=y, seed=seed), {
+        "depth": widgets.IntSlider(value=depth, min=1, max=10, description="hidden layers",
+                                   continuous_update=False, style={"description_width": "initial"}),
+        "activation": widgets.Dropdown(options=sorted(ACTIVATIONS), value=activation, description="activation"),
+        "init": widgets.Dropdown(options=list(INITIALISERS), value=init, description="initialisation",
+                                 style={"description_width": "initial"}),
+    })

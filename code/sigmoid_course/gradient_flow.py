@@ -1,0 +1,304 @@
+"""How gradients flow through a deep network: the measurements of Chapter 4.
+
+Everything here is measured with the network module's single backward pass,
+:func:`sigmoid_course.network.loss_and_grads`, and its training loop,
+:func:`sigmoid_course.network.train` (through its ``callback``):
+
+- :func:`chain_factors`: the factors σ'(z₁), w₂σ'(z₂), … of a chain with one
+  neuron per layer, whose product is ∂a_L/∂b₁;
+- :func:`nielsen_interval_width`: how wide the range of inputs is on which a
+  factor |w σ'(wa + b)| reaches 1;
+- :func:`gaussian_clusters`: a 20-dimensional data set that a linear model
+  cannot fit;
+- :func:`initial_gradient_norms`: each hidden layer's bias-gradient norm at
+  initialisation, for a given depth, activation and initialisation;
+- :func:`layer_gains`: the factor by which each layer is predicted to shrink
+  the gradient, from its weights and its activation's derivative;
+- :func:`layer_statistics` and :func:`record_training`: mean and spread of
+  each hidden layer's activations, their derivative, and the bias-gradient
+  norms, epoch by epoch (the measurements of Glorot & Bengio, 2010).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._arrays import as_numeric_array, as_result
+from .activations import sigmoid, sigmoid_prime
+from .network import ACTIVATIONS, accuracy, forward, hidden_bias_gradient_norms, init_params, loss_and_grads, train
+
+__all__ = [
+    "LayerStatistics",
+    "TrainingRecord",
+    "chain_factors",
+    "gaussian_clusters",
+    "initial_gradient_norms",
+    "layer_gains",
+    "layer_statistics",
+    "nielsen_interval_width",
+    "record_training",
+]
+
+
+def _check_rng(rng) -> None:
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+
+
+def _check_count(value, name: str, minimum: int) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def chain_factors(w: ArrayLike, b: ArrayLike, x: ArrayLike = 0.0) -> np.ndarray:
+    """Return the factors σ'(z₁), w₂σ'(z₂), …, w_Lσ'(z_L) of ∂a_L/∂b₁ in a chain of sigmoid neurons.
+
+    The chain has one neuron per layer: a₀ = x, z_j = w_j a_{j−1} + b_j,
+    a_j = σ(z_j).  By the chain rule ∂a_L/∂b₁ = σ'(z₁)·w₂σ'(z₂)···w_Lσ'(z_L),
+    so the product of the returned factors is that derivative; a cost C(a_L)
+    multiplies it by ∂C/∂a_L.  Returning the factors, not only the product,
+    shows which layer shrinks (or grows) the gradient.
+
+    ``w`` and ``b`` hold one weight and one bias per layer along their last
+    axis; leading axes are independent chains (``x`` broadcasts against them).
+
+    With w = 100 and biases that put every z at 0, each factor after the
+    first is 100·σ'(0) = 25, the exploding case:
+
+    >>> chain_factors([100.0, 100.0, 100.0], [-50.0, -50.0, -50.0], x=0.5)
+    array([ 0.25, 25.  , 25.  ])
+
+    Explained in: Chapter 4, "The chain bound".
+    """
+    w, _ = as_numeric_array(w, "w", allow_complex=False)
+    b, _ = as_numeric_array(b, "b", allow_complex=False)
+    x, _ = as_numeric_array(x, "x", allow_complex=False)
+    if w.ndim == 0 or w.shape[-1] == 0:
+        raise ValueError(f"w must hold at least one weight along its last axis, got shape {w.shape}")
+    if w.shape != b.shape:
+        raise ValueError(f"w and b must have the same shape (one weight and one bias per layer), "
+                         f"got {w.shape} and {b.shape}")
+    if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b)) and np.all(np.isfinite(x))):
+        raise ValueError("w, b and x must be finite")
+    try:
+        chains = np.broadcast_shapes(x.shape, w.shape[:-1])
+    except ValueError:
+        raise ValueError(f"x of shape {x.shape} does not broadcast against the {w.shape[:-1]} chains of w") from None
+    a = np.broadcast_to(x, chains)
+    factors = np.empty(chains + w.shape[-1:])
+    for j in range(w.shape[-1]):
+        z = w[..., j] * a + b[..., j]
+        slope = sigmoid_prime(z)
+        factors[..., j] = slope if j == 0 else w[..., j] * slope
+        a = sigmoid(z)
+    return factors
+
+
+def nielsen_interval_width(w: ArrayLike) -> np.ndarray:
+    """Return the width of the set of inputs a where |w·σ'(wa + b)| ≥ 1, elementwise in w.
+
+    σ'(z) ≥ 1/|w| holds for |z| ≤ 2 artanh(√(1 − 4/|w|)), so in terms of a
+    the interval has width (4/|w|)·artanh(√(1 − 4/|w|)), whatever b is.
+    This equals Nielsen's form (2/|w|)·ln(|w|(1 + √(1 − 4/|w|))/2 − 1) but
+    needs no subtraction; it is 0 for |w| ≤ 4, where σ' ≤ ¼ makes the factor
+    smaller than 1 everywhere (and in the limit |w| → ∞).
+
+    >>> print(f"{float(nielsen_interval_width(6.9)):.4f}")
+    0.4477
+    >>> nielsen_interval_width([1.0, 4.0, np.inf])
+    array([0., 0., 0.])
+
+    Explained in: Chapter 4, "Exercises" (Nielsen's problem).
+    """
+    w, dtype = as_numeric_array(w, "w", allow_complex=False)
+    size = np.abs(w)
+    inside = np.isfinite(size) & (size > 4.0)
+    safe = np.where(inside, size, 8.0)  # any value > 4: keeps sqrt, artanh and the division quiet
+    width = np.where(inside, 4.0 / safe * np.arctanh(np.sqrt(1.0 - 4.0 / safe)), 0.0)
+    width = np.where(np.isnan(size), np.nan, width)
+    return as_result(width, dtype)
+
+
+def gaussian_clusters(n: int, rng: np.random.Generator, dim: int = 20, n_clusters: int = 64,
+                      spread: float = 1.0):
+    """Return ``(X, y)``: ``n`` points around ``n_clusters`` random centres in ``dim`` dimensions.
+
+    The centres are drawn from N(0, I) and labelled 0, 1, 0, 1, …; each point
+    is a random centre plus N(0, spread²/dim · I) noise, so the noise has a
+    length of about ``spread`` while centres lie about √(2·dim) apart.  With
+    more clusters than dimensions no hyperplane separates the labels, so a
+    network needs its hidden layers.  Draw train and test examples in one call
+    and split them, since a second call draws new centres.
+
+    >>> X, y = gaussian_clusters(6, np.random.default_rng(0), dim=3, n_clusters=4)
+    >>> X.shape, y.shape, sorted(set(y.ravel().tolist()))
+    ((6, 3), (6, 1), [0, 1])
+
+    Explained in: Chapter 4, "Learning speed per layer".
+    """
+    _check_rng(rng)
+    n = _check_count(n, "n", 1)
+    dim = _check_count(dim, "dim", 1)
+    n_clusters = _check_count(n_clusters, "n_clusters", 2)
+    if isinstance(spread, (bool, np.bool_)) or not isinstance(spread, (int, float, np.integer, np.floating)):
+        raise TypeError(f"spread must be a number, got {type(spread).__name__}")
+    if not (np.isfinite(spread) and spread >= 0):
+        raise ValueError(f"spread must be a non-negative finite number, got {spread}")
+    centres = rng.standard_normal((n_clusters, dim))
+    cluster = rng.integers(0, n_clusters, size=n)
+    X = centres[cluster] + spread / np.sqrt(dim) * rng.standard_normal((n, dim))
+    return X, (cluster % 2).reshape(-1, 1)
+
+
+def initial_gradient_norms(X: ArrayLike, y: ArrayLike, depth: int, rng: np.random.Generator, *,
+                           width: int = 30, activation: str = "sigmoid", init: str = "scaled_normal") -> np.ndarray:
+    """Return ‖∂L/∂b‖ of each hidden layer of a freshly initialised network, first hidden layer first.
+
+    The network has ``depth`` hidden layers of ``width`` units and one
+    sigmoid output; ``rng`` draws its parameters with ``init`` (see
+    :data:`sigmoid_course.network.INITIALISERS`).  The gradient is the mean
+    over all of (X, y), from :func:`sigmoid_course.network.loss_and_grads`.
+    This is Nielsen's measure of how fast each layer starts to learn.
+
+    >>> X, y = gaussian_clusters(200, np.random.default_rng(0))
+    >>> norms = initial_gradient_norms(X, y, 3, np.random.default_rng(1))
+    >>> norms.shape, bool(norms[0] < norms[1] < norms[2])
+    ((3,), True)
+
+    Explained in: Chapter 4, "Learning speed per layer".
+    """
+    _check_rng(rng)
+    depth = _check_count(depth, "depth", 1)
+    width = _check_count(width, "width", 1)
+    if np.ndim(X) != 2:
+        raise ValueError(f"X must have shape (batch, n_in), got {np.shape(X)}")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+    params = init_params([np.shape(X)[1]] + [width] * depth + [1], rng, init)
+    _, grads = loss_and_grads(params, X, y, activation)
+    return hidden_bias_gradient_norms(grads)
+
+
+def layer_gains(params, X: ArrayLike, activation: str = "sigmoid") -> np.ndarray:
+    """Return the predicted ratio ‖δˡ‖/‖δˡ⁺¹‖ for each hidden layer l below the top one.
+
+    Backpropagation sets δˡ = f'(zˡ) ⊙ (Wˡ⁺¹ δˡ⁺¹).  If the n_l·n_{l+1}
+    entries of Wˡ⁺¹ are independent with mean square v, each entry of
+    Wˡ⁺¹δˡ⁺¹ has mean square v‖δˡ⁺¹‖², so ‖δˡ‖ ≈ √(n_l·v)·rms(f'(zˡ))·‖δˡ⁺¹‖.
+    The gain is computed from the actual weights (v = mean of W²) and the
+    actual derivatives on X; for the sigmoid it is at most √(n_l·v)/4.
+
+    >>> params = init_params([2, 4, 4, 1], np.random.default_rng(0), "standard")
+    >>> gains = layer_gains(params, np.zeros((1, 2)))
+    >>> gains.shape, bool(gains[0] < 0.25)
+    ((1,), True)
+
+    Explained in: Chapter 4, "Why each layer costs a factor of about five".
+    """
+    _, zs, activations = forward(params, X, activation)
+    act = ACTIVATIONS[activation]
+    return np.array([
+        np.sqrt(W.shape[0] * np.mean(W * W)) * np.sqrt(np.mean(act.derivative(z, a) ** 2))
+        for (W, _), z, a in zip(params[1:-1], zs, activations[1:])
+    ])
+
+
+@dataclass(frozen=True)
+class LayerStatistics:
+    """Per hidden layer (first hidden layer first): mean and standard deviation
+    of the activations, and the mean of the activation's derivative at z."""
+
+    mean: np.ndarray
+    std: np.ndarray
+    derivative: np.ndarray
+
+
+def layer_statistics(params, X: ArrayLike, activation: str = "sigmoid") -> LayerStatistics:
+    """Return the mean, spread and mean derivative of each hidden layer's activations on X.
+
+    Each statistic pools all units and all examples of a layer, as in Glorot
+    & Bengio's (2010) Fig. 2.  For the sigmoid the derivative is
+    σ'(z) = a(1 − a), so a layer whose outputs sit near 0 or 1 (saturated)
+    passes little gradient back; the derivative comes from the network
+    module's activation table, the one its backward pass uses.
+
+    >>> params = init_params([2, 3, 1], np.random.default_rng(0))
+    >>> stats = layer_statistics(params, np.zeros((4, 2)))
+    >>> stats.mean, stats.std, stats.derivative
+    (array([0.5]), array([0.]), array([0.25]))
+
+    Explained in: Chapter 4, "Saturation".
+    """
+    _, zs, activations = forward(params, X, activation)
+    act = ACTIVATIONS[activation]
+    hidden = activations[1:]
+    return LayerStatistics(
+        mean=np.array([a.mean() for a in hidden]),
+        std=np.array([a.std() for a in hidden]),
+        derivative=np.array([act.derivative(z, a).mean() for z, a in zip(zs, hidden)]),
+    )
+
+
+@dataclass(frozen=True)
+class TrainingRecord:
+    """What :func:`record_training` measured; row k of each array is the state before epoch k
+    (the last row is after training), column l is hidden layer l + 1."""
+
+    params: list
+    losses: np.ndarray
+    gradient_norms: np.ndarray
+    accuracy: np.ndarray
+    mean: np.ndarray
+    std: np.ndarray
+    derivative: np.ndarray
+
+    def epochs_to(self, level: float) -> int | None:
+        """Return the first epoch after which the training accuracy is at least ``level``, or None.
+
+        >>> r = TrainingRecord([], np.zeros(2), np.zeros((3, 1)), np.array([0.5, 0.95, 1.0]),
+        ...                    *np.zeros((3, 3, 1)))
+        >>> r.epochs_to(0.9), r.epochs_to(1.1)
+        (1, None)
+        """
+        reached = np.flatnonzero(self.accuracy >= level)
+        return int(reached[0]) if reached.size else None
+
+
+def record_training(params, X: ArrayLike, y: ArrayLike, *, activation: str, learning_rate: float, epochs: int,
+                    batch_size: int, rng: np.random.Generator, X_probe: ArrayLike | None = None) -> TrainingRecord:
+    """Return a :class:`TrainingRecord` of mini-batch training, measured before every epoch and at the end.
+
+    Trains with :func:`sigmoid_course.network.train` and measures in its
+    ``callback``: the hidden bias-gradient norms and the accuracy on all of
+    (X, y), and :func:`layer_statistics` on ``X_probe`` (default ``X``;
+    Glorot & Bengio used 300 fixed test examples).  The measurements do not
+    touch ``rng``, so the training run is the one ``train`` alone would make.
+
+    >>> X, y = gaussian_clusters(100, np.random.default_rng(0))
+    >>> params = init_params([20, 8, 8, 1], np.random.default_rng(1))
+    >>> record = record_training(params, X, y, activation="tanh", learning_rate=0.1, epochs=3,
+    ...                          batch_size=10, rng=np.random.default_rng(2))
+    >>> record.gradient_norms.shape, record.mean.shape, record.losses.shape
+    ((4, 2), (4, 2), (3,))
+
+    Explained in: Chapter 4, "Learning speed per layer" and "Saturation".
+    """
+    probe = X if X_probe is None else X_probe
+    rows = []
+
+    def measure(epoch: int, current) -> None:
+        _, grads = loss_and_grads(current, X, y, activation)
+        stats = layer_statistics(current, probe, activation)
+        rows.append((hidden_bias_gradient_norms(grads), accuracy(current, X, y, activation),
+                     stats.mean, stats.std, stats.derivative))
+
+    final, losses = train(params, X, y, learning_rate=learning_rate, epochs=epochs, activation=activation,
+                          batch_size=batch_size, rng=rng, callback=measure)
+    norms, accuracies, means, stds, derivatives = (np.array(column) for column in zip(*rows))
+    return TrainingRecord(final, losses, norms, accuracies, means, stds, derivatives)

@@ -1,0 +1,330 @@
+"""Tests of sigmoid_course.gradient_flow: the measurements of Chapter 4.
+
+The references are independent of the code under test: central differences
+of a forward pass written out here, Nielsen's closed form and a brute-force
+scan for the interval width, and exact values where the derivative is known
+(σ'(0) = ¼).
+"""
+
+import cmath
+import math
+
+import numpy as np
+import pytest
+
+from sigmoid_course import (
+    accuracy,
+    chain_factors,
+    forward,
+    gaussian_clusters,
+    hidden_bias_gradient_norms,
+    init_params,
+    initial_gradient_norms,
+    layer_gains,
+    layer_statistics,
+    loss_and_grads,
+    nielsen_interval_width,
+    record_training,
+    train,
+)
+from sigmoid_course.gradient_flow import TrainingRecord
+
+
+def _chain_output(w, b, x):
+    a = x
+    for wj, bj in zip(w, b):
+        a = 1.0 / (1.0 + cmath.exp(-(wj * a + bj)))
+    return a
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_chain_factor_product_is_the_derivative_of_the_last_output_by_the_first_bias(seed):
+    # Complex step: d a_L / d b_1 = Im a_L(b_1 + ih) / h, exact to rounding for h = 1e-20.
+    rng = np.random.default_rng(seed)
+    w, b, x = rng.normal(size=5), rng.normal(size=5), float(rng.uniform())
+    h = 1e-20
+    shifted = [complex(b[0], h)] + list(b[1:])
+    reference = _chain_output(w, shifted, x).imag / h
+    assert np.prod(chain_factors(w, b, x)) == pytest.approx(reference, rel=1e-12)
+
+
+def test_chain_with_weight_100_and_zero_preactivations_multiplies_by_25_per_layer():
+    factors = chain_factors(np.full(6, 100.0), np.concatenate([[-30.0], np.full(5, -50.0)]), x=0.3)
+    assert factors.tolist() == [0.25] + [25.0] * 5
+
+
+@pytest.mark.parametrize("depth", [1, 3, 8])
+def test_chain_derivative_is_below_a_quarter_to_the_depth_when_weights_are_below_1(depth):
+    rng = np.random.default_rng(depth)
+    w = rng.uniform(-1, 1, size=(1000, depth))
+    b = rng.normal(size=(1000, depth))
+    products = np.abs(np.prod(chain_factors(w, b, rng.uniform(size=1000)), axis=-1))
+    assert np.all(products <= 0.25 ** depth)
+
+
+def test_chains_along_leading_axes_are_independent():
+    rng = np.random.default_rng(7)
+    w, b, x = rng.normal(size=(3, 4)), rng.normal(size=(3, 4)), rng.uniform(size=3)
+    together = chain_factors(w, b, x)
+    for k in range(3):
+        np.testing.assert_array_equal(together[k], chain_factors(w[k], b[k], x[k]))
+
+
+@pytest.mark.parametrize("w, b, x, message", [
+    ([], [], 0.0, "at least one weight"),
+    (1.0, 1.0, 0.0, "at least one weight"),
+    ([1.0, 2.0], [1.0], 0.0, "same shape"),
+    ([1.0, np.inf], [1.0, 1.0], 0.0, "finite"),
+    ([1.0], [1.0], np.nan, "finite"),
+    ([[1.0], [2.0]], [[1.0], [2.0]], [0.0, 1.0, 2.0], "does not broadcast"),
+])
+def test_chain_factors_rejects_malformed_chains(w, b, x, message):
+    with pytest.raises(ValueError, match=message):
+        chain_factors(w, b, x)
+
+
+def test_chain_factors_rejects_text_and_complex_input():
+    with pytest.raises(TypeError, match="w must be"):
+        chain_factors("1.0", [1.0])
+    with pytest.raises(TypeError, match="b must be real"):
+        chain_factors([1.0], [1j])
+
+
+# ---- nielsen_interval_width ------------------------------------------------------------------
+
+@pytest.mark.parametrize("w", [4.001, 4.5, 6.9, 10.0, 100.0, 1e6])
+def test_interval_width_equals_nielsens_closed_form(w):
+    nielsen = (2 / w) * math.log(w * (1 + math.sqrt(1 - 4 / w)) / 2 - 1)
+    assert float(nielsen_interval_width(w)) == pytest.approx(nielsen, rel=1e-9)
+    assert float(nielsen_interval_width(-w)) == pytest.approx(nielsen, rel=1e-9)
+
+
+@pytest.mark.parametrize("w, b", [(5.0, 0.0), (6.9, 2.0), (12.0, -3.0), (-8.0, 1.0)])
+def test_interval_width_matches_a_scan_over_the_input(w, b):
+    step = 1e-5
+    a = np.arange(-3.0, 3.0, step)
+    z = w * a + b
+    slope = np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))) ** 2
+    scanned = np.count_nonzero(np.abs(w * slope) >= 1.0) * step
+    assert float(nielsen_interval_width(w)) == pytest.approx(scanned, abs=3 * step)
+
+
+def test_interval_width_peaks_near_045_at_weight_69():
+    w = np.linspace(4.0, 30.0, 260001)
+    widths = nielsen_interval_width(w)
+    best = widths.argmax()
+    assert w[best] == pytest.approx(6.9, abs=0.05)
+    assert widths[best] == pytest.approx(0.45, abs=0.005)
+
+
+def test_interval_width_is_zero_where_no_factor_reaches_1_and_nan_stays_nan():
+    widths = nielsen_interval_width([0.0, 1.0, -3.9, 4.0, np.inf, -np.inf, np.nan])
+    np.testing.assert_array_equal(widths, [0, 0, 0, 0, 0, 0, np.nan])
+
+
+def test_interval_width_keeps_float32_and_rejects_complex():
+    assert nielsen_interval_width(np.float32(6.9)).dtype == np.float32
+    with pytest.raises(TypeError, match="real"):
+        nielsen_interval_width(6.9 + 0j)
+
+
+# ---- gaussian_clusters -----------------------------------------------------------------------
+
+def test_gaussian_clusters_have_the_requested_shapes_and_binary_labels():
+    X, y = gaussian_clusters(300, np.random.default_rng(0), dim=7, n_clusters=5)
+    assert X.shape == (300, 7) and X.dtype == np.float64
+    assert y.shape == (300, 1) and set(y.ravel().tolist()) == {0, 1}
+
+
+def test_gaussian_clusters_without_noise_are_the_centres_each_with_one_label():
+    X, y = gaussian_clusters(500, np.random.default_rng(1), dim=3, n_clusters=6, spread=0.0)
+    centres, which = np.unique(X, axis=0, return_inverse=True)
+    assert len(centres) <= 6
+    for k in range(len(centres)):
+        assert len(set(y[which.ravel() == k].ravel().tolist())) == 1
+
+
+def test_gaussian_cluster_noise_has_length_about_spread():
+    X0, _ = gaussian_clusters(2000, np.random.default_rng(3), dim=50, n_clusters=2, spread=0.0)
+    X1, _ = gaussian_clusters(2000, np.random.default_rng(3), dim=50, n_clusters=2, spread=1.5)
+    assert np.linalg.norm(X1 - X0, axis=1).mean() == pytest.approx(1.5, rel=0.03)
+
+
+def test_gaussian_clusters_are_reproducible_from_the_seed():
+    a = gaussian_clusters(50, np.random.default_rng(4))
+    b = gaussian_clusters(50, np.random.default_rng(4))
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"rng": 0}, TypeError, "numpy.random.Generator"),
+    ({"n": 2.0}, TypeError, "n must be an integer"),
+    ({"n": True}, TypeError, "n must be an integer"),
+    ({"n": 0}, ValueError, "n must be at least 1"),
+    ({"dim": 0}, ValueError, "dim must be at least 1"),
+    ({"n_clusters": 1}, ValueError, "n_clusters must be at least 2"),
+    ({"spread": -1.0}, ValueError, "spread must be a non-negative"),
+    ({"spread": np.nan}, ValueError, "spread must be a non-negative"),
+    ({"spread": "1"}, TypeError, "spread must be a number"),
+])
+def test_gaussian_clusters_reject_bad_arguments(kwargs, error, message):
+    arguments = {"n": 10, "rng": np.random.default_rng(0)} | kwargs
+    with pytest.raises(error, match=message):
+        gaussian_clusters(**arguments)
+
+
+# ---- initial_gradient_norms ------------------------------------------------------------------
+
+def _mean_cross_entropy(params, X, y, activation):
+    logits, _, _ = forward(params, X, activation)
+    p = 1.0 / (1.0 + np.exp(-logits))
+    return float(np.mean(-y * np.log(p) - (1 - y) * np.log(1 - p)))
+
+
+@pytest.mark.parametrize("activation, init", [("sigmoid", "scaled_normal"), ("tanh", "xavier")])
+def test_initial_gradient_norms_equal_norms_of_central_difference_bias_gradients(activation, init):
+    X, y = gaussian_clusters(30, np.random.default_rng(0), dim=4, n_clusters=4)
+    norms = initial_gradient_norms(X, y, 3, np.random.default_rng(5), width=6, activation=activation, init=init)
+    params = init_params([4, 6, 6, 6, 1], np.random.default_rng(5), init)
+    h = 1e-6
+    for layer in range(3):
+        numeric = np.empty(6)
+        for unit in range(6):
+            shifted = []
+            for sign in (1, -1):
+                b = params[layer][1].copy()
+                b[unit] += sign * h
+                trial = list(params)
+                trial[layer] = (params[layer][0], b)
+                shifted.append(_mean_cross_entropy(trial, X, y, activation))
+            numeric[unit] = (shifted[0] - shifted[1]) / (2 * h)
+        assert norms[layer] == pytest.approx(np.linalg.norm(numeric), rel=1e-5)
+
+
+def test_sigmoid_gradient_norms_fall_from_the_last_hidden_layer_to_the_first():
+    X, y = gaussian_clusters(1000, np.random.default_rng(0))
+    for seed in range(3):
+        norms = initial_gradient_norms(X, y, 4, np.random.default_rng(seed))
+        assert np.all(np.diff(norms) > 0)
+        assert norms[-1] / norms[0] > 20
+
+
+@pytest.mark.parametrize("args, kwargs, error, message", [
+    ((3, 0), {}, TypeError, "numpy.random.Generator"),
+    ((0, np.random.default_rng(0)), {}, ValueError, "depth must be at least 1"),
+    ((2.5, np.random.default_rng(0)), {}, TypeError, "depth must be an integer"),
+    ((2, np.random.default_rng(0)), {"width": 0}, ValueError, "width must be at least 1"),
+    ((2, np.random.default_rng(0)), {"activation": "softsign"}, ValueError, "activation must be one of"),
+    ((2, np.random.default_rng(0)), {"init": "orthogonal"}, ValueError, "init must be one of"),
+])
+def test_initial_gradient_norms_reject_bad_arguments(args, kwargs, error, message):
+    X, y = gaussian_clusters(10, np.random.default_rng(0), dim=3)
+    with pytest.raises(error, match=message):
+        initial_gradient_norms(X, y, *args, **kwargs)
+
+
+def test_initial_gradient_norms_need_a_matrix_of_examples():
+    with pytest.raises(ValueError, match="X must have shape"):
+        initial_gradient_norms(np.zeros(3), np.zeros((3, 1)), 2, np.random.default_rng(0))
+
+
+# ---- layer_gains -----------------------------------------------------------------------------
+
+def test_layer_gain_at_zero_preactivation_is_root_n_times_weight_rms_over_4():
+    # Zero inputs and zero biases put every first-layer unit at z = 0, where σ' = 1/4.
+    params = init_params([3, 5, 4, 1], np.random.default_rng(0), "standard")
+    gains = layer_gains(params, np.zeros((2, 3)))
+    W2 = params[1][0]
+    assert gains.tolist() == [pytest.approx(math.sqrt(5 * np.mean(W2 ** 2)) / 4, rel=1e-12)]
+
+
+@pytest.mark.parametrize("activation, init", [("sigmoid", "standard"), ("tanh", "xavier"), ("relu", "he")])
+def test_layer_gain_predicts_the_ratio_of_one_examples_deltas_in_a_wide_network(activation, init):
+    rng = np.random.default_rng(1)
+    params = init_params([10, 800, 800, 1], rng, init)
+    x = rng.normal(size=(1, 10))
+    _, grads = loss_and_grads(params, x, np.ones((1, 1)), activation)
+    measured = hidden_bias_gradient_norms(grads)
+    assert layer_gains(params, x, activation)[0] == pytest.approx(measured[0] / measured[1], rel=0.1)
+
+
+def test_sigmoid_layer_gains_stay_below_root_n_times_weight_rms_over_4():
+    X, _ = gaussian_clusters(200, np.random.default_rng(0))
+    params = init_params([20, 30, 30, 30, 1], np.random.default_rng(1), "scaled_normal")
+    bounds = [math.sqrt(30 * np.mean(W ** 2)) / 4 for W, _ in params[1:3]]
+    assert np.all(layer_gains(params, X) <= bounds)
+
+
+@pytest.mark.parametrize("measure", [layer_gains, layer_statistics])
+def test_layer_measurements_reject_an_unknown_activation(measure):
+    params = init_params([2, 3, 3, 1], np.random.default_rng(0))
+    with pytest.raises(ValueError, match="activation must be one of"):
+        measure(params, np.zeros((1, 2)), "softsign")
+
+
+# ---- layer_statistics and record_training -----------------------------------------------------
+
+def test_layer_statistics_agree_with_a_forward_pass_written_out():
+    rng = np.random.default_rng(3)
+    params = init_params([4, 5, 3, 1], rng, "normal")
+    X = rng.normal(size=(40, 4))
+    h1 = 1 / (1 + np.exp(-(X @ params[0][0] + params[0][1])))
+    z2 = h1 @ params[1][0] + params[1][1]
+    h2 = 1 / (1 + np.exp(-z2))
+    stats = layer_statistics(params, X)
+    np.testing.assert_allclose(stats.mean, [h1.mean(), h2.mean()], rtol=1e-12)
+    np.testing.assert_allclose(stats.std, [h1.std(), h2.std()], rtol=1e-12)
+    slope2 = (1 / (1 + np.exp(-(z2 + 1e-6))) - 1 / (1 + np.exp(-(z2 - 1e-6)))) / 2e-6
+    assert stats.derivative[1] == pytest.approx(slope2.mean(), rel=1e-7)
+
+
+def test_tanh_layer_derivative_matches_a_central_difference():
+    rng = np.random.default_rng(4)
+    params = init_params([3, 6, 1], rng, "xavier")
+    X = rng.normal(size=(25, 3))
+    z = X @ params[0][0] + params[0][1]
+    numeric = (np.tanh(z + 1e-6) - np.tanh(z - 1e-6)) / 2e-6
+    assert layer_statistics(params, X, "tanh").derivative[0] == pytest.approx(numeric.mean(), rel=1e-7)
+
+
+def _small_run(**kwargs):
+    X, y = gaussian_clusters(60, np.random.default_rng(0), dim=5, n_clusters=6)
+    params = init_params([5, 7, 7, 1], np.random.default_rng(1), "xavier")
+    settings = dict(activation="tanh", learning_rate=0.2, epochs=4, batch_size=8) | kwargs
+    return X, y, params, settings
+
+
+def test_recording_does_not_change_the_training_run():
+    X, y, params, settings = _small_run()
+    record = record_training(params, X, y, rng=np.random.default_rng(2), **settings)
+    final, losses = train(params, X, y, rng=np.random.default_rng(2), **settings)
+    for (W1, b1), (W2, b2) in zip(record.params, final):
+        np.testing.assert_array_equal(W1, W2)
+        np.testing.assert_array_equal(b1, b2)
+    np.testing.assert_array_equal(record.losses, losses)
+
+
+def test_record_rows_are_the_measurements_before_each_epoch_and_after_the_last():
+    X, y, params, settings = _small_run()
+    X_probe = X[:10]
+    record = record_training(params, X, y, rng=np.random.default_rng(2), X_probe=X_probe, **settings)
+    assert record.gradient_norms.shape == record.mean.shape == (5, 2)
+    _, grads = loss_and_grads(params, X, y, "tanh")
+    np.testing.assert_allclose(record.gradient_norms[0], hidden_bias_gradient_norms(grads), rtol=1e-12)
+    assert record.accuracy[-1] == accuracy(record.params, X, y, "tanh")
+    np.testing.assert_allclose(record.std[-1], layer_statistics(record.params, X_probe, "tanh").std, rtol=1e-12)
+
+
+def test_epochs_to_returns_the_first_epoch_reaching_the_level_or_none():
+    empty = np.zeros((4, 1))
+    record = TrainingRecord([], np.zeros(3), empty, np.array([0.5, 0.8, 0.9, 0.85]), empty, empty, empty)
+    assert record.epochs_to(0.8) == 1
+    assert record.epochs_to(0.9) == 2
+    assert record.epochs_to(0.95) is None
+
+
+def test_record_training_passes_on_trains_errors():
+    X, y, params, settings = _small_run(learning_rate=-1.0)
+    with pytest.raises(ValueError, match="learning_rate"):
+        record_training(params, X, y, rng=np.random.default_rng(2), **settings)
