@@ -4,7 +4,7 @@ These read the HTML that the strict build wrote; tests/test_site.py looks at the
 same pages in a real browser.
 """
 
-import pathlib
+import importlib.util
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -12,11 +12,28 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from notebooks import ROOT, chapter_notebooks
+from notebooks import ROOT, code_cells, load, toc_files
 
 SITE = ROOT / "_build" / "html"
-NOTEBOOKS = chapter_notebooks()
+# The chapters of the built book: the notebooks _toc.yml lists (test_notebooks.py
+# checks that it lists every notebook of chapters/).
+NOTEBOOKS = [ROOT / (f + ".ipynb") for f in toc_files() if (ROOT / (f + ".ipynb")).exists()]
 IDS = [p.name for p in NOTEBOOKS]
+PAGES = sorted(SITE.rglob("*.html")) if SITE.is_dir() else []
+CHEATSHEET = ROOT / "chapters" / "cheatsheet.md"
+EQUATION_LABEL = re.compile(r"\$\$\s*\((eq-[\w-]+)\)")
+
+
+def _site_budget():
+    """benchmarks/site_budget.py, which owns the page-weight measure and the budget."""
+    spec = importlib.util.spec_from_file_location("site_budget", ROOT / "benchmarks" / "site_budget.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _markdown(nb):
+    return "\n".join("".join(c["source"]) for c in load(nb)["cells"] if c["cell_type"] == "markdown")
 
 
 class _Page(HTMLParser):
@@ -56,8 +73,6 @@ def test_every_image_on_a_chapter_page_exists(nb):
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
 def test_every_code_figure_has_a_caption(nb):
-    from notebooks import code_cells
-
     captioned = [c for c in code_cells(nb) if c["metadata"].get("mystnb", {}).get("figure", {}).get("caption")]
     with_images = [c for c in code_cells(nb)
                    if any("image/png" in o.get("data", {}) for o in c["outputs"])]
@@ -99,3 +114,57 @@ def test_binder_button_opens_this_notebook_in_jupyterlab(nb):
     _, _, page = _page(nb)
     binder = [h for h in page.links if h.startswith("https://mybinder.org/")]
     assert binder == [expected]
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
+def test_every_figure_is_named_and_the_text_refers_to_it_by_number(nb):
+    figures = [c["metadata"].get("mystnb", {}).get("figure", {}) for c in code_cells(nb)]
+    names = [f.get("name", "") for f in figures if f]
+    assert all(name.startswith("fig-") for name in names), f"{nb.name}: figure names {names}"
+    text = _markdown(nb)
+    unreferenced = [n for n in names if not re.search(r"\{numref\}`(?:[^`]*<)?" + re.escape(n) + r">?`", text)]
+    assert unreferenced == [], f"{nb.name}: no {{numref}} to {unreferenced}"
+
+
+def test_figure_and_equation_names_are_unique_across_the_book():
+    names = [c["metadata"].get("mystnb", {}).get("figure", {}).get("name")
+             for nb in NOTEBOOKS for c in code_cells(nb)]
+    names = [n for n in names if n] + [label for nb in NOTEBOOKS for label in EQUATION_LABEL.findall(_markdown(nb))]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+
+
+def test_cheatsheet_links_every_numbered_equation_of_the_chapters():
+    text = CHEATSHEET.read_text(encoding="utf-8")
+    linked = set(re.findall(r"\{eq\}`([^`]+)`", text))
+    excluded = set(" ".join(re.findall(r"^% not-in-cheatsheet:(.*)$", text, re.M)).split())
+    labels = {label: nb.name for nb in NOTEBOOKS for label in EQUATION_LABEL.findall(_markdown(nb))}
+    missing = sorted(f"{label} ({name})" for label, name in labels.items() if label not in linked | excluded)
+    assert missing == [], f"chapters/cheatsheet.md has no line for {missing}"
+    assert (excluded - set(labels)) == set(), f"stale not-in-cheatsheet labels: {excluded - set(labels)}"
+    assert "chapters/cheatsheet" in toc_files()
+
+
+def test_every_page_gets_its_scripts_and_styles_from_the_site():
+    assert PAGES, "no built site: run `make book-strict` first"
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        remote = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="(https?://[^"]+)"', text)
+        assert remote == [], f"{page.relative_to(SITE)} loads {remote}"
+
+
+def test_mathjax_is_served_by_the_site():
+    for nb in NOTEBOOKS:
+        text = (SITE / "chapters" / (nb.stem + ".html")).read_text(encoding="utf-8")
+        sources = re.findall(r'<script[^>]*src="([^"]*mathjax[^"]*)"', text, re.I)
+        assert sources, f"{nb.name}: no MathJax script"
+        for src in sources:
+            assert not src.startswith(("http:", "https:", "//")), src
+            assert (SITE / "chapters" / urlsplit(src).path).resolve().is_file(), src
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
+def test_chapter_page_weight_is_within_budget(nb):
+    budget = _site_budget()
+    html, images = budget.page_weight(SITE / "chapters" / (nb.stem + ".html"))
+    print(f"{nb.stem}.html: {html / 1e3:.0f} kB HTML + {images / 1e3:.0f} kB images")
+    assert html + images <= budget.BUDGET_BYTES

@@ -1,0 +1,172 @@
+"""Chapter 1 in JupyterLab, as a reader runs it.
+
+Starts JupyterLab on a free port of 127.0.0.1 with a random token over a
+temporary copy of chapters/ (the helpers come from the installed package),
+opens 01-sigmoid.ipynb in the system's Chromium, runs all cells from the Run
+menu, checks that no cell shows an error, then drags the explorer's
+"steepness a" slider and checks that the plotted figure changes. The server
+is shut down through its API (then terminated if need be), also when a test
+fails.
+"""
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import free_port, offline_context
+from notebooks import ROOT
+
+NOTEBOOK = "chapters/01-sigmoid.ipynb"
+SLIDER = "steepness a"
+
+# User settings of the throw-away JupyterLab: render every cell (not only those
+# on screen) so the page shows all prompts and outputs, and fetch no news.
+SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
+                                                                         "checkForUpdates": False},
+}
+
+
+def _get(url, timeout=5.0):
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.status
+
+
+def _wait_until_serving(url, process, log_path, deadline_s=60.0):
+    start = time.monotonic()
+    while time.monotonic() - start < deadline_s:
+        if process.poll() is not None:
+            tail = log_path.read_text(encoding="utf-8")[-3000:]
+            raise RuntimeError(f"JupyterLab exited with code {process.returncode}:\n{tail}")
+        try:
+            if _get(url) == 200:
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    raise TimeoutError(f"JupyterLab did not answer {url} within {deadline_s:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A running JupyterLab over a copy of chapters/; yields (base URL, token)."""
+    work = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "chapters", work / "chapters",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.md", "*.bib"))
+    settings = work / ".settings"
+    for name, values in SETTINGS.items():
+        (settings / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings / name).write_text(json.dumps(values), encoding="utf-8")
+    port, token = free_port(), secrets.token_hex(16)
+    env = dict(os.environ,
+               JUPYTER_CONFIG_DIR=str(work / ".jupyter"),
+               JUPYTER_RUNTIME_DIR=str(work / ".runtime"),
+               JUPYTERLAB_SETTINGS_DIR=str(settings),
+               JUPYTERLAB_WORKSPACES_DIR=str(work / ".workspaces"),
+               IPYTHONDIR=str(work / ".ipython"))
+    log = open(work / "jupyterlab.log", "w", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         "--ServerApp.port_retries=0", "--allow-root", "--LabApp.extension_manager=readonly",
+         f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={work}", "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(f"{base}/api/status?token={token}", process, work / "jupyterlab.log")
+        yield base, token
+    finally:
+        # A clean stop: the API shuts the kernels down, then the server exits.
+        try:
+            request = urllib.request.Request(f"{base}/api/shutdown", method="POST",
+                                             headers={"Authorization": f"token {token}"})
+            urllib.request.urlopen(request, timeout=10).close()
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log.close()
+
+
+def _menu(page, menu, item):
+    """Click menu → item in JupyterLab's menu bar."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
+    page.get_by_role("menuitem", name=item, exact=True).click()
+
+
+def _wait_for_all_cells_to_run(page, timeout_ms):
+    """Wait until every code cell shows an execution count and the kernel is idle."""
+    page.wait_for_function("""() => {
+        const prompts = Array.from(document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt'));
+        const idle = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status="idle"]');
+        return prompts.length > 0 && idle !== null && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+    }""", timeout=timeout_ms)
+
+
+def test_chapter_1_runs_in_jupyterlab_and_its_explorer_redraws(browser, lab):
+    base, token = lab
+    context, _ = offline_context(browser, base)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", wait_until="domcontentloaded")
+        notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+        notebook.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60000)
+
+        # The saved outputs carry execution counts too: clear them first, so
+        # that a count on every cell proves this run reached it.
+        _menu(page, "Edit", "Clear Outputs of All Cells")
+        page.wait_for_function("""() => Array.from(document.querySelectorAll(
+            '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')).every(p => !/\\d/.test(p.textContent))""",
+            timeout=30000)
+        assert notebook.locator(".widget-output img").count() == 0
+        _menu(page, "Run", "Run All Cells")
+        _wait_for_all_cells_to_run(page, timeout_ms=90000)
+
+        code_cells = notebook.locator(".jp-CodeCell")
+        assert code_cells.count() > 0
+        error_outputs = notebook.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], "
+                                         ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+        assert error_outputs.count() == 0, error_outputs.all_inner_texts()
+
+        # The explorer: drag its steepness slider; the figure must be redrawn.
+        slider = notebook.locator(".widget-slider", has=page.locator(".widget-label", has_text=SLIDER))
+        assert slider.count() == 1, f"no single '{SLIDER}' slider"
+        figure = notebook.locator(".widget-output img").first
+        figure.wait_for(state="visible", timeout=30000)
+        before = figure.get_attribute("src")
+        handle = slider.locator(".noUi-handle")
+        handle.scroll_into_view_if_needed()
+        box = handle.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] / 2 + 40, box["y"] + box["height"] / 2, steps=8)
+        page.mouse.up()  # continuous_update=False: the value is sent on release
+        page.wait_for_function(
+            "([sel, old]) => { const img = document.querySelector(sel); return img && img.getAttribute('src') !== old; }",
+            arg=[".jp-NotebookPanel:not(.lm-mod-hidden) .widget-output img", before], timeout=30000)
+        after = notebook.locator(".widget-output img").first.get_attribute("src")
+        assert after != before
+        assert errors == [], errors
+    except Exception:
+        page.screenshot(path=str(ROOT / "_build" / "jupyterlab-failure.png"))
+        raise
+    finally:
+        context.close()
