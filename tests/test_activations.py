@@ -177,3 +177,15 @@ def test_complex_input_is_accepted_and_matches_the_real_line():
     # sigma(i*pi/2) = 1/(1 - i) = (1 + i)/2
     np.testing.assert_allclose(sigmoid(1j * np.pi / 2), 0.5 + 0.5j, rtol=1e-15)
     assert sigmoid(np.complex64(1j)).dtype == np.complex64
+
+
+def test_results_do_not_depend_on_layout_or_block_boundaries():
+    # Real input is processed in blocks of 2**15 elements; a strided, transposed
+    # input larger than several blocks must give each element its own value.
+    rng = np.random.default_rng(3)
+    x = rng.uniform(-50, 50, size=(7, 3 * 2**15 + 11)).T[::-2]
+    for f in (sigmoid, sigmoid_prime):
+        out = f(x)
+        assert out.shape == x.shape
+        for index in [(0, 0), (2**15 - 1, 3), (2**15, 6), (x.shape[0] - 1, 1)]:
+            assert out[index] == f(float(x[index]))
