@@ -28,9 +28,12 @@ NOTEBOOK = "chapters/01-sigmoid.ipynb"
 SLIDER = "steepness a"
 
 # User settings of the throw-away JupyterLab: render every cell (not only those
-# on screen) so the page shows all prompts and outputs, and fetch no news.
+# on screen) so the page shows all prompts and outputs, start the notebook's
+# kernel without the "Select Kernel" dialog that otherwise appears at times,
+# and fetch no news.
 SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none",
+                                                                    "autoStartDefaultKernel": True},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
                                                                          "checkForUpdates": False},
 }
@@ -104,10 +107,38 @@ def lab(tmp_path_factory):
         log.close()
 
 
-def _menu(page, menu, item):
-    """Click menu → item in JupyterLab's menu bar."""
-    page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
-    page.get_by_role("menuitem", name=item, exact=True).click()
+def _menu(page, menu, item, attempts=5):
+    """Click menu → item in JupyterLab's menu bar, once the item is enabled.
+
+    Lumino renders a menu when it opens: an item that was disabled then (the
+    notebook not yet the current widget) stays so until the menu reopens.
+    """
+    for _ in range(attempts):
+        page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
+        entry = page.locator(".lm-Menu-item", has=page.locator(".lm-Menu-itemLabel", has_text=item)).first
+        entry.wait_for(state="visible", timeout=10000)
+        if "lm-mod-disabled" not in (entry.get_attribute("class") or ""):
+            entry.click()
+            return
+        page.keyboard.press("Escape")
+        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.click()
+    raise AssertionError(f"{menu} → {item} stayed disabled")
+
+
+def _run_all_cells(page, attempts=3):
+    """Run → Run All Cells, again if no cell started (a click the kernel missed while connecting)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(attempts):
+        _menu(page, "Run", "Run All Cells")
+        try:
+            page.wait_for_function("""() => Array.from(document.querySelectorAll(
+                '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')).some(p => /[*\\d]/.test(p.textContent))""",
+                timeout=15000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("Run All Cells started no cell")
 
 
 def _wait_for_all_cells_to_run(page, timeout_ms):
@@ -137,7 +168,7 @@ def test_chapter_1_runs_in_jupyterlab_and_its_explorer_redraws(browser, lab):
             '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')).every(p => !/\\d/.test(p.textContent))""",
             timeout=30000)
         assert notebook.locator(".widget-output img").count() == 0
-        _menu(page, "Run", "Run All Cells")
+        _run_all_cells(page)
         _wait_for_all_cells_to_run(page, timeout_ms=90000)
 
         code_cells = notebook.locator(".jp-CodeCell")
@@ -148,6 +179,7 @@ def test_chapter_1_runs_in_jupyterlab_and_its_explorer_redraws(browser, lab):
 
         # The explorer: drag its steepness slider; the figure must be redrawn.
         slider = notebook.locator(".widget-slider", has=page.locator(".widget-label", has_text=SLIDER))
+        slider.first.wait_for(state="visible", timeout=30000)  # widget views render after the reply
         assert slider.count() == 1, f"no single '{SLIDER}' slider"
         figure = notebook.locator(".widget-output img").first
         figure.wait_for(state="visible", timeout=30000)
