@@ -305,15 +305,28 @@ def test_recording_does_not_change_the_training_run():
     np.testing.assert_array_equal(record.losses, losses)
 
 
-def test_record_rows_are_the_measurements_before_each_epoch_and_after_the_last():
+def test_record_rows_are_the_measurements_on_the_probe_before_each_epoch_and_after_the_last():
     X, y, params, settings = _small_run()
-    X_probe = X[:10]
-    record = record_training(params, X, y, rng=np.random.default_rng(2), X_probe=X_probe, **settings)
+    X_probe, y_probe = X[:10], y[:10]
+    record = record_training(params, X, y, rng=np.random.default_rng(2), X_probe=X_probe, y_probe=y_probe,
+                             **settings)
     assert record.gradient_norms.shape == record.mean.shape == (5, 2)
-    _, grads = loss_and_grads(params, X, y, "tanh")
+    _, grads = loss_and_grads(params, X_probe, y_probe, "tanh")
     np.testing.assert_allclose(record.gradient_norms[0], hidden_bias_gradient_norms(grads), rtol=1e-12)
-    assert record.accuracy[-1] == accuracy(record.params, X, y, "tanh")
+    assert record.accuracy[-1] == accuracy(record.params, X_probe, y_probe, "tanh")
     np.testing.assert_allclose(record.std[-1], layer_statistics(record.params, X_probe, "tanh").std, rtol=1e-12)
+
+
+def test_record_measures_on_the_training_data_without_a_probe():
+    X, y, params, settings = _small_run()
+    record = record_training(params, X, y, rng=np.random.default_rng(2), **settings)
+    assert record.accuracy[-1] == accuracy(record.params, X, y, "tanh")
+
+
+def test_record_needs_both_halves_of_a_probe():
+    X, y, params, settings = _small_run()
+    with pytest.raises(ValueError, match="both X_probe and y_probe"):
+        record_training(params, X, y, rng=np.random.default_rng(2), X_probe=X[:5], **settings)
 
 
 def test_epochs_to_returns_the_first_epoch_reaching_the_level_or_none():

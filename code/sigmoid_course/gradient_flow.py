@@ -247,8 +247,8 @@ def layer_statistics(params, X: ArrayLike, activation: str = "sigmoid") -> Layer
 
 @dataclass(frozen=True)
 class TrainingRecord:
-    """What :func:`record_training` measured; row k of each array is the state before epoch k
-    (the last row is after training), column l is hidden layer l + 1."""
+    """What :func:`record_training` measured on its probe set; row k of each array is the state
+    before epoch k (the last row is after training), column l is hidden layer l + 1."""
 
     params: list
     losses: np.ndarray
@@ -259,7 +259,7 @@ class TrainingRecord:
     derivative: np.ndarray
 
     def epochs_to(self, level: float) -> int | None:
-        """Return the first epoch after which the training accuracy is at least ``level``, or None.
+        """Return the first epoch after which the probe accuracy is at least ``level``, or None.
 
         >>> r = TrainingRecord([], np.zeros(2), np.zeros((3, 1)), np.array([0.5, 0.95, 1.0]),
         ...                    *np.zeros((3, 3, 1)))
@@ -271,14 +271,17 @@ class TrainingRecord:
 
 
 def record_training(params, X: ArrayLike, y: ArrayLike, *, activation: str, learning_rate: float, epochs: int,
-                    batch_size: int, rng: np.random.Generator, X_probe: ArrayLike | None = None) -> TrainingRecord:
+                    batch_size: int, rng: np.random.Generator, X_probe: ArrayLike | None = None,
+                    y_probe: ArrayLike | None = None) -> TrainingRecord:
     """Return a :class:`TrainingRecord` of mini-batch training, measured before every epoch and at the end.
 
-    Trains with :func:`sigmoid_course.network.train` and measures in its
-    ``callback``: the hidden bias-gradient norms and the accuracy on all of
-    (X, y), and :func:`layer_statistics` on ``X_probe`` (default ``X``;
-    Glorot & Bengio used 300 fixed test examples).  The measurements do not
-    touch ``rng``, so the training run is the one ``train`` alone would make.
+    Trains on (X, y) with :func:`sigmoid_course.network.train` and measures
+    in its ``callback``, on the fixed probe set (X_probe, y_probe) (default:
+    all of X, y): the hidden bias-gradient norms, the accuracy and
+    :func:`layer_statistics`.  Like Glorot & Bengio's fixed set of test
+    examples, a probe of a few hundred examples keeps the measurements
+    comparable from epoch to epoch, and cheap next to the training itself.  The measurements do not touch
+    ``rng``, so the training run is the one ``train`` alone would make.
 
     >>> X, y = gaussian_clusters(100, np.random.default_rng(0))
     >>> params = init_params([20, 8, 8, 1], np.random.default_rng(1))
@@ -289,13 +292,15 @@ def record_training(params, X: ArrayLike, y: ArrayLike, *, activation: str, lear
 
     Explained in: Chapter 4, "Learning speed per layer" and "Saturation".
     """
-    probe = X if X_probe is None else X_probe
+    if (X_probe is None) != (y_probe is None):
+        raise ValueError("give both X_probe and y_probe, or neither")
+    X_probe, y_probe = (X, y) if X_probe is None else (X_probe, y_probe)
     rows = []
 
     def measure(epoch: int, current) -> None:
-        _, grads = loss_and_grads(current, X, y, activation)
-        stats = layer_statistics(current, probe, activation)
-        rows.append((hidden_bias_gradient_norms(grads), accuracy(current, X, y, activation),
+        _, grads = loss_and_grads(current, X_probe, y_probe, activation)
+        stats = layer_statistics(current, X_probe, activation)
+        rows.append((hidden_bias_gradient_norms(grads), accuracy(current, X_probe, y_probe, activation),
                      stats.mean, stats.std, stats.derivative))
 
     final, losses = train(params, X, y, learning_rate=learning_rate, epochs=epochs, activation=activation,
