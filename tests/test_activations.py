@@ -5,12 +5,12 @@ the published SciPy test values for expit, and the identities of Chapter 1.
 Warnings are errors (pyproject.toml), so any numpy warning fails a test.
 """
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import numpy as np
 import pytest
 
-from sigmoid_course import logit, sigmoid, sigmoid_prime, sigmoid_second
+from sigmoid_course import log_sigmoid, logit, sigmoid, sigmoid_prime, sigmoid_second, softplus
 from sigmoid_course.precision import sigmoid_prime_reference, sigmoid_reference, ulp_error
 
 # Values used by SciPy's own tests of expit at linspace(-4, 4, 10).
@@ -21,6 +21,17 @@ EVERY_REGIME = np.concatenate([
     -np.logspace(-20, np.log10(745.0), 400), [0.0],
     np.logspace(-20, np.log10(745.0), 400),
 ])
+
+
+
+def decimal_reference(formula, x, digits: int = 50) -> np.ndarray:
+    """formula(Decimal(x)) for each element, at ``digits`` significant digits, as an object array."""
+    out = np.empty(np.shape(x), dtype=object)
+    with localcontext() as ctx:
+        ctx.prec = digits
+        for index, value in np.ndenumerate(np.asarray(x, dtype=np.float64)):
+            out[index] = +formula(Decimal(float(value)))
+    return out
 
 
 def test_sigmoid_matches_published_scipy_values():
@@ -113,6 +124,19 @@ def test_tanh_identity_holds():
     np.testing.assert_allclose(sigmoid(x), (1 + np.tanh(x / 2)) / 2, atol=2e-16)
 
 
+def test_second_derivative_is_within_six_ulp_of_fifty_digits_in_every_regime():
+    # σ'' = σ(1 − σ)(1 − 2σ) = sign(x)·e(e − 1)/(1 + e)³ with e = exp(−|x|), in decimal.
+    # The bound: σ' (4 ulp) times tanh(x/2) (about 1 ulp), plus the rounding of the product.
+    def exact(d):
+        e = (-abs(d)).exp()
+        value = e * (e - 1) / (1 + e) ** 3
+        return value if d >= 0 else -value
+
+    x = np.concatenate([EVERY_REGIME, np.linspace(-5.0, 5.0, 2001)])
+    x = x[x != 0]  # σ''(0) = 0 exactly, checked above
+    assert ulp_error(sigmoid_second(x), decimal_reference(exact, x)).max() <= 6.0
+
+
 def test_second_derivative_matches_the_textbook_formula_where_it_is_accurate():
     x = np.linspace(-5, 5, 1001)
     s = sigmoid(x)
@@ -143,7 +167,7 @@ def test_shapes_are_preserved_and_scalars_stay_scalars():
 
 @pytest.mark.parametrize("bad", ["1.0", None, b"1", object(), [1, "a"], {"x": 1}])
 def test_non_numeric_input_raises_type_error(bad):
-    for f in (sigmoid, sigmoid_prime, sigmoid_second, logit):
+    for f in (sigmoid, sigmoid_prime, sigmoid_second, logit, softplus, log_sigmoid):
         with pytest.raises(TypeError, match="must be"):
             f(bad)
 
@@ -159,6 +183,16 @@ def test_logit_inverts_sigmoid():
     np.testing.assert_array_equal(logit([0.0, 1.0]), [-np.inf, np.inf])
 
 
+def test_logit_is_within_two_ulp_of_fifty_digits_including_near_one_half():
+    # ln(p) − ln1p(−p) cancels near p = ½ (errors of about 1e−10 relative, millions of ulp).
+    rng = np.random.default_rng(5)
+    p = np.concatenate([rng.uniform(0.0, 1.0, 4000), 0.5 + rng.uniform(-1e-6, 1e-6, 1000),
+                        np.logspace(-300, -1, 300), 1.0 - np.logspace(-16, -1, 300), [0.25, 0.75]])
+    p = p[(p > 0) & (p < 1)]
+    exact = decimal_reference(lambda d: (d / (1 - d)).ln(), p)
+    assert ulp_error(logit(p), exact).max() <= 2.0
+
+
 @pytest.mark.parametrize("p", [-0.1, 1.5, [0.5, 2.0]])
 def test_logit_rejects_values_outside_the_unit_interval(p):
     with pytest.raises(ValueError, match=r"probability in \[0, 1\]"):
@@ -168,6 +202,43 @@ def test_logit_rejects_values_outside_the_unit_interval(p):
 def test_logit_rejects_complex_input():
     with pytest.raises(TypeError, match="real"):
         logit(0.5 + 0j)
+
+
+def _softplus_exact(d: Decimal) -> Decimal:
+    # ln(1 + e^x) for x < 0 needs about |x|/2.3 more digits than the answer,
+    # or 1 + e^x rounds to 1 in decimal too: the context is widened for it.
+    if d >= 0:
+        return d + (1 + (-d).exp()).ln()
+    with localcontext() as ctx:
+        ctx.prec += int(-d / 2) if d > -1e4 else 0
+        return (1 + d.exp()).ln()
+
+
+SOFTPLUS_GRID = np.concatenate([-np.logspace(-20, np.log10(745.0), 400), [0.0],
+                                np.logspace(-20, 300, 400), np.linspace(-5.0, 5.0, 2001)])
+
+
+def test_softplus_is_within_two_ulp_of_fifty_digits_in_every_regime():
+    exact = decimal_reference(_softplus_exact, SOFTPLUS_GRID)
+    assert ulp_error(softplus(SOFTPLUS_GRID), exact).max() <= 2.0
+
+
+def test_log_sigmoid_is_within_two_ulp_of_fifty_digits_in_every_regime():
+    exact = decimal_reference(lambda d: -_softplus_exact(-d), SOFTPLUS_GRID)
+    assert ulp_error(log_sigmoid(SOFTPLUS_GRID), exact).max() <= 2.0
+
+
+def test_softplus_and_log_sigmoid_give_the_limits_without_warning():
+    np.testing.assert_array_equal(softplus([-np.inf, 0.0, np.inf]), [0.0, np.log(2.0), np.inf])
+    np.testing.assert_array_equal(log_sigmoid([-np.inf, np.inf]), [-np.inf, 0.0])
+    assert np.isnan(softplus(np.nan)) and np.isnan(log_sigmoid(np.nan))
+    assert softplus(np.float32(1.0)).dtype == np.float32
+
+
+@pytest.mark.parametrize("f", [softplus, log_sigmoid])
+def test_softplus_and_log_sigmoid_reject_complex_input(f):
+    with pytest.raises(TypeError, match="x must be real"):
+        f(1.0 + 0j)
 
 
 def test_complex_input_is_accepted_and_matches_the_real_line():

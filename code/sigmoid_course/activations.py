@@ -170,10 +170,12 @@ def sigmoid_second(x: ArrayLike) -> np.ndarray:
 def logit(p: ArrayLike) -> np.ndarray:
     """Return the inverse of the sigmoid, logit(p) = ln(p / (1 − p)), elementwise.
 
-    logit(p) is the log-odds of a probability p.  It is computed as
-    ln(p) − ln1p(−p), which stays accurate for p near 0 and near 1;
-    logit(0) = −inf and logit(1) = +inf.  Values outside [0, 1] raise
-    ``ValueError``.
+    logit(p) is the log-odds of a probability p; logit(0) = −inf and
+    logit(1) = +inf, and values outside [0, 1] raise ``ValueError``.  For
+    p ≥ ¼ it is computed as 2·artanh(2p − 1), where 2p − 1 is exact: the
+    difference ln(p) − ln1p(−p) would cancel near p = ½ (relative errors up
+    to 1e−10 there).  Below ¼ that difference has no cancellation and keeps
+    full accuracy down to the smallest p.
 
     >>> float(logit(0.5))
     0.0
@@ -189,7 +191,7 @@ def logit(p: ArrayLike) -> np.ndarray:
             f"p must be a probability in [0, 1], got {float(p[bad].flat[0])}"
         )
     with np.errstate(divide="ignore"):  # logit(0) = -inf and logit(1) = +inf by design
-        out = np.log(p) - np.log1p(-p)
+        out = np.where(p >= 0.25, 2.0 * np.arctanh(2.0 * p - 1.0), np.log(p) - np.log1p(-p))
     return as_result(out, dtype)
 
 
@@ -208,9 +210,7 @@ def softplus(x: ArrayLike) -> np.ndarray:
     Explained in: Chapter 3, "Logistic regression and cross-entropy".
     """
     x, dtype = as_numeric_array(x, allow_complex=False)
-    with np.errstate(invalid="ignore"):  # inf - inf never happens; nan stays nan
-        out = np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
-    return as_result(out, dtype)
+    return as_result(np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x))), dtype)
 
 
 def log_sigmoid(x: ArrayLike) -> np.ndarray:
