@@ -136,10 +136,23 @@ def test_numerical_gradient_restores_the_arrays():
     np.testing.assert_array_equal(w, before)
 
 
-@pytest.mark.parametrize("bad", [[1.0, 2.0], np.array([1, 2]), 3.0])
+@pytest.mark.parametrize("bad", [[1.0, 2.0], np.array([1, 2]), 3.0, np.zeros(2, dtype=np.float32)])
 def test_numerical_gradient_rejects_arrays_that_are_not_float_ndarrays(bad):
     with pytest.raises(TypeError, match="arrays must be float numpy arrays"):
         numerical_gradient(lambda: 0.0, [bad])
+
+
+def test_numerical_gradient_restores_the_arrays_when_the_loss_raises():
+    w = np.array([0.1, 0.2])
+
+    def failing_loss():
+        if w[1] != 0.2:
+            raise RuntimeError("loss failed")
+        return float(np.sum(w))
+
+    with pytest.raises(RuntimeError, match="loss failed"):
+        numerical_gradient(failing_loss, [w])
+    np.testing.assert_array_equal(w, [0.1, 0.2])
 
 
 # ---- shared argument checks ------------------------------------------------
@@ -229,6 +242,14 @@ def test_relative_error_rejects_a_bad_floor(bad):
 def test_relative_error_rejects_a_floor_that_is_not_a_number(bad):
     with pytest.raises(TypeError, match="floor must be a real number"):
         relative_error([1.0], [1.0], floor=bad)
+
+
+@pytest.mark.parametrize("analytic, numeric, name", [([np.nan], [1.0], "analytic"), ([1.0], [np.nan], "numeric"),
+                                                     ([np.inf], [1.0], "analytic"), ([1.0], [-np.inf], "numeric")])
+def test_relative_error_rejects_nan_and_inf_instead_of_reporting_agreement(analytic, numeric, name):
+    # A NaN gradient used to give a relative error of 0 and pass every check.
+    with pytest.raises(ValueError, match=f"{name} contains NaN or inf"):
+        relative_error(analytic, numeric)
 
 
 def test_relative_error_rejects_complex_or_non_numeric_input():

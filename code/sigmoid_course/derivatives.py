@@ -56,7 +56,8 @@ def central_difference(f: Callable, x: ArrayLike, h: float | None = None) -> np.
         step = np.cbrt(_EPS) * np.maximum(1.0, np.abs(x))
     else:
         step = _check_step(h)
-    estimate = (np.asarray(f(x + step), dtype=np.float64) - np.asarray(f(x - step), dtype=np.float64)) / (2 * step)
+    estimate = (np.asarray(f(x + step), dtype=np.float64)
+                - np.asarray(f(x - step), dtype=np.float64)) / (2 * step)
     return as_result(estimate, dtype)
 
 
@@ -85,7 +86,8 @@ def complex_step_derivative(f: Callable, x: ArrayLike, h: float = 1e-20) -> np.n
     return as_result(value.imag / step, dtype)
 
 
-def numerical_gradient(loss: Callable[[], float], arrays: Sequence[np.ndarray], h: float = 1e-3) -> list[np.ndarray]:
+def numerical_gradient(loss: Callable[[], float], arrays: Sequence[np.ndarray],
+                       h: float = 1e-3) -> list[np.ndarray]:
     """Return finite-difference gradients of ``loss()`` with respect to each array.
 
     Uses the fourth-order central difference
@@ -93,8 +95,8 @@ def numerical_gradient(loss: Callable[[], float], arrays: Sequence[np.ndarray], 
     error is O(h⁴) and its rounding error about ε·|L|/h, so h = 1e−3 leaves
     an absolute error near 1e−13: roughly a hundred times smaller than the
     two-point difference with its best step h ≈ 1e−5.  ``loss`` takes no
-    arguments and reads the arrays, which are perturbed in place one element
-    at a time and restored afterwards.  Four loss evaluations per parameter:
+    arguments and reads the arrays (float64), which are perturbed in place one
+    element at a time and restored afterwards, even if ``loss`` raises.  Four loss evaluations per parameter:
     use it to check, not to train.
 
     >>> w = np.array([1.0, 2.0])
@@ -107,16 +109,20 @@ def numerical_gradient(loss: Callable[[], float], arrays: Sequence[np.ndarray], 
     step = _check_step(h)
     grads = []
     for array in arrays:
-        if not isinstance(array, np.ndarray) or array.dtype.kind != "f":
-            raise TypeError("arrays must be float numpy arrays that loss() reads")
-        grad = np.zeros_like(array, dtype=np.float64)
+        if not isinstance(array, np.ndarray) or array.dtype != np.float64:
+            # float32 would round p ± h to 24 bits: an error of 6e-5 relative to h = 1e-3.
+            raise TypeError(f"arrays must be float numpy arrays that loss() reads, of dtype float64, "
+                            f"got {getattr(array, 'dtype', type(array).__name__)}")
+        grad = np.zeros_like(array)
         for index in np.ndindex(array.shape):
             original = array[index]
             values = []
-            for offset in (2 * step, step, -step, -2 * step):
-                array[index] = original + offset
-                values.append(float(loss()))
-            array[index] = original
+            try:
+                for offset in (2 * step, step, -step, -2 * step):
+                    array[index] = original + offset
+                    values.append(float(loss()))
+            finally:  # a loss that raises must not leave the parameter perturbed
+                array[index] = original
             grad[index] = (-values[0] + 8 * values[1] - 8 * values[2] + values[3]) / (12 * step)
         grads.append(grad)
     return grads
@@ -129,7 +135,9 @@ def relative_error(analytic: ArrayLike, numeric: ArrayLike, floor: float = 0.0) 
     gradient is right; above 1e−2 it is almost certainly wrong (CS231n).
     A component far smaller than the rounding noise of the numerical estimate
     has a meaningless relative error; ``floor`` compares such components in
-    absolute terms instead (|a − n| ≤ floor × the reported error).
+    absolute terms instead (|a − n| ≤ floor × the reported error).  NaN or
+    inf in either input raises ``ValueError`` rather than returning a number
+    that could pass a check.
 
     >>> print(f"{relative_error([1.0, 0.0], [1.0 + 1e-9, 0.0]):.1e}")
     1.0e-09
@@ -143,6 +151,10 @@ def relative_error(analytic: ArrayLike, numeric: ArrayLike, floor: float = 0.0) 
     floor = _check_real("floor", floor)
     if not (np.isfinite(floor) and floor >= 0):
         raise ValueError(f"floor must be a non-negative number, got {floor}")
+    for name, values in (("analytic", a), ("numeric", n)):
+        # A NaN would compare as "no error" below (NaN > 0 is False), so a broken gradient would pass.
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"{name} contains NaN or inf: no relative error can be formed")
     scale = np.maximum(np.maximum(np.abs(a), np.abs(n)), floor)
     diff = np.abs(a - n)
     ratio = np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
