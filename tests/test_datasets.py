@@ -94,6 +94,19 @@ def test_bad_arguments_are_rejected_with_a_clear_message(name, n, noise, rng, ex
         GENERATORS[name](n, noise, rng)
 
 
+@pytest.mark.parametrize("name", sorted(GENERATORS))
+@pytest.mark.parametrize("noise", ["0.1", None, True])
+def test_noise_that_is_not_a_number_raises_type_error(name, noise):
+    # Without the check, np.isfinite("0.1") fails with numpy's message about ufunc input types.
+    with pytest.raises(TypeError, match="noise must be a non-negative number, got"):
+        GENERATORS[name](10, noise, np.random.default_rng(0))
+
+
+def test_two_spirals_rejects_turns_that_are_not_a_number():
+    with pytest.raises(TypeError, match="turns must be a positive number, got str"):
+        two_spirals(10, 0.0, np.random.default_rng(0), turns="2")
+
+
 @pytest.mark.parametrize("turns", [0.0, -1.0, np.nan, np.inf])
 def test_two_spirals_rejects_a_bad_number_of_turns(turns):
     with pytest.raises(ValueError, match="turns must be positive"):

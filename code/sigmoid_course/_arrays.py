@@ -58,3 +58,29 @@ def as_result(values: np.ndarray, result_dtype: np.dtype):
     """Round ``values`` to ``result_dtype``; a 0-d result becomes a numpy scalar."""
     out = np.asarray(values).astype(result_dtype, copy=False)
     return out[()] if out.ndim == 0 else out
+
+
+def is_integer(n) -> bool:
+    """Return True for a Python or numpy integer that is not a bool (True is no count or width)."""
+    return isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_))
+
+
+def check_real(name: str, value, what: str = "a real number") -> float:
+    """Return ``value`` as a float, or raise ``TypeError`` if it is not a real scalar (bools excluded)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+    return float(value)
+
+
+def check_rng(rng) -> None:
+    """Raise ``TypeError`` unless ``rng`` is a ``numpy.random.Generator``: runs must be reproducible by seed."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), "
+                        f"got {type(rng).__name__}")
+
+
+def check_labels(y: np.ndarray) -> None:
+    """Raise ``ValueError`` naming the first entry of ``y`` that is neither 0 nor 1 (NaN included)."""
+    bad = (y != 0) & (y != 1)
+    if np.any(bad):
+        raise ValueError(f"y must contain only 0 and 1, got {y[bad].flat[0]}")

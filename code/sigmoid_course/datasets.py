@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._arrays import check_real, check_rng, is_integer
+
 __all__ = ["xor", "two_moons", "two_spirals"]
 
 
 def _check(n: int, noise: float, rng) -> None:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
-    if not isinstance(n, (int, np.integer)) or n < 2:
+    check_rng(rng)
+    if not is_integer(n) or n < 2:
         raise ValueError(f"n must be an integer of at least 2, got {n}")
-    if not (np.isfinite(noise) and noise >= 0):
+    if not (np.isfinite(check_real("noise", noise, "a non-negative number")) and noise >= 0):
         raise ValueError(f"noise must be a non-negative number, got {noise}")
 
 
@@ -71,7 +72,7 @@ def two_spirals(n: int, noise: float, rng: np.random.Generator, turns: float = 1
     Explained in: Chapter 3, "Training" and Chapter 4.
     """
     _check(n, noise, rng)
-    if not (np.isfinite(turns) and turns > 0):
+    if not (np.isfinite(check_real("turns", turns, "a positive number")) and turns > 0):
         raise ValueError(f"turns must be positive, got {turns}")
     label = np.arange(n) % 2
     t = rng.uniform(0.05, 1.0, size=n)

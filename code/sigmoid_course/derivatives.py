@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._arrays import as_numeric_array, as_result
+from ._arrays import as_numeric_array, as_result, check_real
 
 __all__ = ["central_difference", "complex_step_derivative", "numerical_gradient", "relative_error"]
 
@@ -24,14 +24,8 @@ def _check_callable(f) -> None:
         raise TypeError(f"f must be a callable function, got {type(f).__name__}")
 
 
-def _check_real(name: str, value) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    return float(value)
-
-
 def _check_step(h: float) -> float:
-    h = _check_real("h", h)
+    h = check_real("h", h)
     if not (np.isfinite(h) and h > 0):
         raise ValueError(f"h must be a positive finite step, got {h}")
     return h
@@ -148,7 +142,7 @@ def relative_error(analytic: ArrayLike, numeric: ArrayLike, floor: float = 0.0) 
     n, _ = as_numeric_array(numeric, "numeric", allow_complex=False)
     if a.shape != n.shape:
         raise ValueError(f"shapes differ: analytic {a.shape}, numeric {n.shape}")
-    floor = _check_real("floor", floor)
+    floor = check_real("floor", floor)
     if not (np.isfinite(floor) and floor >= 0):
         raise ValueError(f"floor must be a non-negative number, got {floor}")
     for name, values in (("analytic", a), ("numeric", n)):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._arrays import as_numeric_array, as_result
+from ._arrays import as_numeric_array, as_result, check_real, check_rng, is_integer
 from .activations import sigmoid, sigmoid_prime
 from .network import ACTIVATIONS, accuracy, forward, hidden_bias_gradient_norms, init_params, loss_and_grads, train
 
@@ -43,13 +43,8 @@ __all__ = [
 ]
 
 
-def _check_rng(rng) -> None:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
-
-
 def _check_count(value, name: str, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+    if not is_integer(value):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")
@@ -142,13 +137,11 @@ def gaussian_clusters(n: int, rng: np.random.Generator, dim: int = 20, n_cluster
 
     Explained in: Chapter 4, "Learning speed per layer".
     """
-    _check_rng(rng)
+    check_rng(rng)
     n = _check_count(n, "n", 1)
     dim = _check_count(dim, "dim", 1)
     n_clusters = _check_count(n_clusters, "n_clusters", 2)
-    if isinstance(spread, (bool, np.bool_)) or not isinstance(spread, (int, float, np.integer, np.floating)):
-        raise TypeError(f"spread must be a number, got {type(spread).__name__}")
-    if not (np.isfinite(spread) and spread >= 0):
+    if not (np.isfinite(check_real("spread", spread, "a number")) and spread >= 0):
         raise ValueError(f"spread must be a non-negative finite number, got {spread}")
     centres = rng.standard_normal((n_clusters, dim))
     cluster = rng.integers(0, n_clusters, size=n)
@@ -173,7 +166,7 @@ def initial_gradient_norms(X: ArrayLike, y: ArrayLike, depth: int, rng: np.rando
 
     Explained in: Chapter 4, "Learning speed per layer".
     """
-    _check_rng(rng)
+    check_rng(rng)
     depth = _check_count(depth, "depth", 1)
     width = _check_count(width, "width", 1)
     if np.ndim(X) != 2:

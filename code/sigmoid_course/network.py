@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._arrays import check_labels, check_real, check_rng, is_integer
 from .activations import sigmoid, softplus
 
 __all__ = [
@@ -77,11 +78,6 @@ INITIALISERS = {
 }
 
 
-def _is_integer(n) -> bool:
-    # bool is an int subclass, but True is no layer width, epoch count or batch size.
-    return isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_))
-
-
 def _activation(name: str) -> Activation:
     if name not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
@@ -103,12 +99,11 @@ def init_params(layer_sizes: Sequence[int], rng: np.random.Generator, init: str 
     Explained in: Chapter 3, "A small network from scratch"; the initialisers
     in Chapter 4, "Remedies".
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+    check_rng(rng)
     if init not in INITIALISERS:
         raise ValueError(f"init must be one of {sorted(INITIALISERS)}, got {init!r}")
     sizes = list(layer_sizes)
-    if len(sizes) < 2 or not all(_is_integer(n) and n >= 1 for n in sizes):
+    if len(sizes) < 2 or not all(is_integer(n) and n >= 1 for n in sizes):
         raise ValueError(f"layer_sizes must list at least two positive integers, got {sizes}")
     return [INITIALISERS[init](rng, int(n_in), int(n_out)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
 
@@ -151,9 +146,7 @@ def _check_y(X, y) -> np.ndarray:
         raise TypeError(f"y must be a numeric array of 0s and 1s, got dtype {y.dtype}")
     if y.shape != (X.shape[0], 1):
         raise ValueError(f"y must have shape (batch, 1) = ({X.shape[0]}, 1), got {y.shape}")
-    bad = (y != 0) & (y != 1)
-    if np.any(bad):
-        raise ValueError(f"y must contain only 0 and 1, got {y[bad].flat[0]}")
+    check_labels(y)
     return y.astype(np.float64)
 
 
@@ -274,19 +267,16 @@ def train(params, X, y, *, learning_rate: float, epochs: int, activation: str = 
 
     Explained in: Chapter 3, "Training"; Chapter 4 passes a callback.
     """
-    if isinstance(learning_rate, (bool, np.bool_)) or not isinstance(learning_rate, (int, float, np.integer,
-                                                                                     np.floating)):
-        raise TypeError(f"learning_rate must be a positive number, got {type(learning_rate).__name__}")
-    if not (np.isfinite(learning_rate) and learning_rate > 0):
+    if not (np.isfinite(check_real("learning_rate", learning_rate, "a positive number")) and learning_rate > 0):
         raise ValueError(f"learning_rate must be a positive finite number, got {learning_rate}")
-    if not _is_integer(epochs) or epochs < 0:
+    if not is_integer(epochs) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative integer, got {epochs}")
     _check_params(params)
     X = _check_X(params, X)
     y = _check_y(X, y)
     if batch_size is not None and not isinstance(rng, np.random.Generator):
         raise TypeError("mini-batches need rng, a numpy.random.Generator, to shuffle the examples")
-    if batch_size is not None and not (_is_integer(batch_size) and batch_size >= 1):
+    if batch_size is not None and not (is_integer(batch_size) and batch_size >= 1):
         raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
     params = [(W.astype(np.float64, copy=True), b.astype(np.float64, copy=True)) for W, b in params]
     n = X.shape[0]

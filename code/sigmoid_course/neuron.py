@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._arrays import check_labels, check_real, is_integer
 from .activations import sigmoid, sigmoid_prime, softplus
 
 __all__ = [
@@ -152,12 +153,6 @@ def _check_loss(loss: str) -> None:
         raise ValueError(f"loss must be one of {list(LOSSES)}, got {loss!r}")
 
 
-def _check_labels(y: np.ndarray) -> None:
-    bad = (y != 0) & (y != 1)
-    if np.any(bad):
-        raise ValueError(f"y must contain only 0 and 1, got {y[bad].flat[0]}")
-
-
 def _as_float_array(name: str, v: ArrayLike) -> np.ndarray:
     arr = np.asarray(v)
     if arr.dtype.kind not in "biuf":
@@ -183,7 +178,7 @@ def neuron_loss(z: ArrayLike, y: ArrayLike, loss: str = "cross_entropy") -> np.n
     """
     _check_loss(loss)
     z, y = _as_float_array("z", z), _as_float_array("y", y)
-    _check_labels(y)
+    check_labels(y)
     if loss == "cross_entropy":
         return softplus((1.0 - 2.0 * y) * z)
     return 0.5 * (sigmoid(z) - y) ** 2
@@ -207,7 +202,7 @@ def loss_gradient_wrt_logit(z: ArrayLike, y: ArrayLike, loss: str = "cross_entro
     """
     _check_loss(loss)
     z, y = _as_float_array("z", z), _as_float_array("y", y)
-    _check_labels(y)
+    check_labels(y)
     error = sigmoid(z) - y
     if loss == "cross_entropy":
         return error
@@ -248,15 +243,13 @@ def train_neuron(w: float, b: float, x: ArrayLike, y: ArrayLike, *, loss: str,
         raise ValueError(f"x and y must hold the same positive number of examples, got {x.size} and {y.size}")
     if not np.all(np.isfinite(x)):
         raise ValueError("x contains NaN or inf")
-    _check_labels(y)
+    check_labels(y)
     for name, v in (("w", w), ("b", b), ("learning_rate", learning_rate)):
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
-            raise TypeError(f"{name} must be a real number, got {type(v).__name__}")
-        if not np.isfinite(v):
+        if not np.isfinite(check_real(name, v)):
             raise ValueError(f"{name} must be finite, got {v}")
     if learning_rate <= 0:
         raise ValueError(f"learning_rate must be positive, got {learning_rate}")
-    if isinstance(epochs, (bool, np.bool_)) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+    if not is_integer(epochs) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative integer, got {epochs}")
     ws, bs, losses, outputs = [], [], [], []
     w, b = float(w), float(b)
