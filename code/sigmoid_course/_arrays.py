@@ -73,7 +73,7 @@ def check_real(name: str, value, what: str = "a real number") -> float:
 
 
 def check_rng(rng) -> None:
-    """Raise ``TypeError`` unless ``rng`` is a ``numpy.random.Generator``: runs must be reproducible by seed."""
+    """Raise ``TypeError`` unless ``rng`` is a ``numpy.random.Generator``, so that runs repeat by seed."""
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), "
                         f"got {type(rng).__name__}")

@@ -28,7 +28,8 @@ from numpy.typing import ArrayLike
 
 from ._arrays import as_numeric_array, as_result, check_real, check_rng, is_integer
 from .activations import sigmoid, sigmoid_prime
-from .network import ACTIVATIONS, accuracy, forward, hidden_bias_gradient_norms, init_params, loss_and_grads, train
+from .network import (ACTIVATIONS, accuracy, forward, hidden_bias_gradient_norms, init_params, loss_and_grads,
+                      train)
 
 __all__ = [
     "LayerStatistics",
@@ -84,7 +85,8 @@ def chain_factors(w: ArrayLike, b: ArrayLike, x: ArrayLike = 0.0) -> np.ndarray:
     try:
         chains = np.broadcast_shapes(x.shape, w.shape[:-1])
     except ValueError:
-        raise ValueError(f"x of shape {x.shape} does not broadcast against the {w.shape[:-1]} chains of w") from None
+        raise ValueError(f"x of shape {x.shape} does not broadcast against "
+                         f"the {w.shape[:-1]} chains of w") from None
     a = np.broadcast_to(x, chains)
     factors = np.empty(chains + w.shape[-1:])
     for j in range(w.shape[-1]):
@@ -149,8 +151,8 @@ def gaussian_clusters(n: int, rng: np.random.Generator, dim: int = 20, n_cluster
     return X, (cluster % 2).reshape(-1, 1)
 
 
-def initial_gradient_norms(X: ArrayLike, y: ArrayLike, depth: int, rng: np.random.Generator, *,
-                           width: int = 30, activation: str = "sigmoid", init: str = "scaled_normal") -> np.ndarray:
+def initial_gradient_norms(X: ArrayLike, y: ArrayLike, depth: int, rng: np.random.Generator, *, width: int = 30,
+                           activation: str = "sigmoid", init: str = "scaled_normal") -> np.ndarray:
     """Return ‖∂L/∂b‖ of each hidden layer of a freshly initialised network, first hidden layer first.
 
     The network has ``depth`` hidden layers of ``width`` units and one

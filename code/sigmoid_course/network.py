@@ -4,7 +4,8 @@ The network is a list of layers ``params = [(W1, b1), (W2, b2), ...]`` with
 ``W`` of shape ``(n_in, n_out)`` and ``b`` of shape ``(n_out,)``.  Hidden
 layers apply an activation (sigmoid by default, or tanh or ReLU); the single
 output unit is a sigmoid, and the loss is the mean binary cross-entropy,
-computed from the output logit so that it never takes the log of 0.
+computed from the output logit by :func:`sigmoid_course.neuron.neuron_loss`
+so that it never takes the log of 0.
 
 There is exactly one backward pass, :func:`loss_and_grads`; everything else
 (training, gradient checks, the vanishing-gradient experiments) calls it.
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._arrays import check_labels, check_real, check_rng, is_integer
-from .activations import sigmoid, softplus
+from .activations import sigmoid
+from .neuron import loss_gradient_wrt_logit, neuron_loss
 
 __all__ = [
     "ACTIVATIONS",
@@ -115,7 +117,8 @@ def _check_params(params) -> None:
         if not (isinstance(layer, (list, tuple)) and len(layer) == 2):
             raise ValueError(f"layer {k} of params must be a (W, b) pair")
         W, b = layer
-        if not (isinstance(W, np.ndarray) and W.ndim == 2 and isinstance(b, np.ndarray) and b.shape == (W.shape[1],)):
+        W_ok = isinstance(W, np.ndarray) and W.ndim == 2
+        if not (W_ok and isinstance(b, np.ndarray) and b.shape == (W.shape[1],)):
             raise ValueError(f"layer {k}: W must have shape (n_in, n_out) and b shape (n_out,), "
                              f"got {np.shape(W)} and {np.shape(b)}")
         if k > 1 and W.shape[0] != params[k - 2][0].shape[1]:
@@ -182,14 +185,13 @@ def forward(params, X, activation: str = "sigmoid"):
 def loss_and_grads(params, X, y, activation: str = "sigmoid"):
     """Return ``(loss, grads)``: mean binary cross-entropy and its gradient.
 
-    The loss of one example with logit z and label y is softplus(z) − y·z,
-    which equals −y ln σ(z) − (1 − y) ln(1 − σ(z)) but never takes a log of
-    0.  It is evaluated as softplus((1 − 2y)·z), the same number for y in
-    {0, 1} without the cancellation of softplus(z) − z when z is large and
-    y = 1 (a loss of 6.3e−16 at z = 35 would round to 0).  Its derivative with respect to z is σ(z) − y: the σ'(z) of the output
-    unit cancels.  Each hidden layer multiplies the error by Wᵀ and by the
-    activation's derivative, computed from the stored forward outputs.
-    ``grads`` has the structure of ``params``.
+    The loss of one example with logit z and label y is the output unit's
+    cross-entropy :func:`sigmoid_course.neuron.neuron_loss`, softplus(z) − y·z,
+    which never takes a log of 0.  Its derivative with respect to z is
+    σ(z) − y (:func:`sigmoid_course.neuron.loss_gradient_wrt_logit`): the
+    σ'(z) of the output unit cancels.  Each hidden layer multiplies the error
+    by Wᵀ and by the activation's derivative, computed from the stored forward
+    outputs.  ``grads`` has the structure of ``params``.
 
     >>> rng = np.random.default_rng(0)
     >>> params = init_params([2, 4, 1], rng)
@@ -206,8 +208,8 @@ def loss_and_grads(params, X, y, activation: str = "sigmoid"):
         raise ValueError(f"the last layer must have one output unit, got {logits.shape[1]}")
     y = _check_y(activations[0], y)
     batch = y.shape[0]
-    loss = float(np.mean(softplus((1.0 - 2.0 * y) * logits)))
-    delta = (sigmoid(logits) - y) / batch  # dL/dz of the output layer
+    loss = float(np.mean(neuron_loss(logits, y)))
+    delta = loss_gradient_wrt_logit(logits, y) / batch  # dL/dz of the output layer, averaged over the batch
     grads = [None] * len(params)
     for layer in range(len(params) - 1, -1, -1):
         W, _ = params[layer]
@@ -267,7 +269,8 @@ def train(params, X, y, *, learning_rate: float, epochs: int, activation: str = 
 
     Explained in: Chapter 3, "Training"; Chapter 4 passes a callback.
     """
-    if not (np.isfinite(check_real("learning_rate", learning_rate, "a positive number")) and learning_rate > 0):
+    learning_rate = check_real("learning_rate", learning_rate, "a positive number")
+    if not (np.isfinite(learning_rate) and learning_rate > 0):
         raise ValueError(f"learning_rate must be a positive finite number, got {learning_rate}")
     if not is_integer(epochs) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative integer, got {epochs}")

@@ -40,7 +40,8 @@ _STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     # Grey comes last: it marks references and guides, not data.
-    "axes.prop_cycle": mpl.cycler(color=[COLORS[k] for k in ("sigmoid", "derivative", "second", "accent", "extra", "reference")]),
+    "axes.prop_cycle": mpl.cycler(color=[COLORS[k] for k in ("sigmoid", "derivative", "second", "accent", "extra",
+                                                              "reference")]),
     "lines.linewidth": 2.0,
     "font.size": 11,
     "legend.frameon": False,
