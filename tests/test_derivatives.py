@@ -244,8 +244,10 @@ def test_relative_error_rejects_a_floor_that_is_not_a_number(bad):
         relative_error([1.0], [1.0], floor=bad)
 
 
-@pytest.mark.parametrize("analytic, numeric, name", [([np.nan], [1.0], "analytic"), ([1.0], [np.nan], "numeric"),
-                                                     ([np.inf], [1.0], "analytic"), ([1.0], [-np.inf], "numeric")])
+@pytest.mark.parametrize("analytic, numeric, name", [
+    ([np.nan], [1.0], "analytic"), ([1.0], [np.nan], "numeric"),
+    ([np.inf], [1.0], "analytic"), ([1.0], [-np.inf], "numeric"),
+])
 def test_relative_error_rejects_nan_and_inf_instead_of_reporting_agreement(analytic, numeric, name):
     # A NaN gradient used to give a relative error of 0 and pass every check.
     with pytest.raises(ValueError, match=f"{name} contains NaN or inf"):

@@ -8,7 +8,7 @@ Warnings are errors (pyproject.toml), so any numpy warning fails a test.
 """
 
 import math
-from decimal import Decimal, getcontext
+from decimal import Decimal, localcontext
 
 import numpy as np
 import pytest
@@ -120,15 +120,17 @@ def test_one_example_matches_backpropagation_written_out_by_hand():
     assert loss == pytest.approx(expected_loss, rel=1e-14)
     np.testing.assert_allclose(grads[1][0].ravel(), [d_out * a[0], d_out * a[1]], rtol=1e-13)
     np.testing.assert_allclose(grads[1][1], [d_out], rtol=1e-13)
-    np.testing.assert_allclose(grads[0][0], [[x[i] * d_hidden[j] for j in range(2)] for i in range(2)], rtol=1e-13)
+    expected_dW1 = [[x[i] * d_hidden[j] for j in range(2)] for i in range(2)]
+    np.testing.assert_allclose(grads[0][0], expected_dW1, rtol=1e-13)
     np.testing.assert_allclose(grads[0][1], d_hidden, rtol=1e-13)
 
 
 @pytest.mark.parametrize("z, label", [(-800.0, 1), (800.0, 0), (-40.0, 0), (35.0, 1), (0.3, 1), (-2.0, 0)])
 def test_loss_from_the_logit_matches_fifty_digit_cross_entropy(z, label):
     # One input of 1 and weight z makes the logit exactly z.
-    getcontext().prec = 50
-    exact = (1 + Decimal(z).exp()).ln() - label * Decimal(z)
+    with localcontext() as ctx:  # the global context would leak into every later test
+        ctx.prec = 50
+        exact = (1 + Decimal(z).exp()).ln() - label * Decimal(z)
     loss, _ = loss_and_grads([(np.array([[z]]), np.array([0.0]))], np.ones((1, 1)), np.array([[label]]))
     assert loss == pytest.approx(float(exact), rel=1e-15, abs=1e-300)
 
@@ -153,9 +155,10 @@ def test_activation_derivative_matches_central_differences(name):
 
 
 def test_sigmoid_derivative_reuses_the_stored_output():
-    # It must read σ from `a`, not recompute it from z.
+    # It must read σ from `a`, not recompute it from z (z = 0 would give 0.25
+    # everywhere); the reference is a(1 − a) worked out by hand.
     a = np.array([0.2, 0.5, 0.9])
-    np.testing.assert_allclose(ACTIVATIONS["sigmoid"].derivative(np.zeros(3), a), a * (1 - a), rtol=0)
+    np.testing.assert_allclose(ACTIVATIONS["sigmoid"].derivative(np.zeros(3), a), [0.16, 0.25, 0.09], rtol=1e-15)
 
 
 def test_forward_matches_a_hand_computed_pass():
@@ -347,7 +350,8 @@ def test_a_last_layer_with_several_outputs_is_rejected():
 def test_unknown_activation_is_rejected_by_name():
     for call in (forward, loss_and_grads, predict, predict_proba):
         args = (_net(), X_OK) if call in (forward, predict, predict_proba) else (_net(), X_OK, Y_OK)
-        with pytest.raises(ValueError, match=r"activation must be one of \['relu', 'sigmoid', 'tanh'\], got 'softmax'"):
+        message = r"activation must be one of \['relu', 'sigmoid', 'tanh'\], got 'softmax'"
+        with pytest.raises(ValueError, match=message):
             call(*args, activation="softmax")
 
 

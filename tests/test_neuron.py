@@ -6,7 +6,7 @@ decimals), the fourth-order central difference of the neuron's output,
 module's full-batch training for the cross-entropy case.
 """
 
-from decimal import Decimal, getcontext
+from decimal import Decimal, localcontext
 
 import numpy as np
 import pytest
@@ -88,8 +88,9 @@ def test_neuron_rejects_bad_input(neuron, w, x, exception, message):
 @pytest.mark.parametrize("z", [-800.0, -40.0, -3.0, 0.0, 0.5, 35.0, 800.0])
 @pytest.mark.parametrize("label", [0, 1])
 def test_cross_entropy_from_the_logit_matches_fifty_digits(z, label):
-    getcontext().prec = 50
-    exact = (1 + Decimal(z).exp()).ln() - label * Decimal(z)
+    with localcontext() as ctx:  # the global context would leak into every later test
+        ctx.prec = 50
+        exact = (1 + Decimal(z).exp()).ln() - label * Decimal(z)
     assert float(neuron_loss(z, label)) == pytest.approx(float(exact), rel=1e-15, abs=1e-300)
 
 
@@ -143,7 +144,8 @@ def test_history_has_one_entry_per_epoch_plus_the_start():
 
 
 @pytest.mark.parametrize("call, exception, message", [
-    (lambda: neuron_loss(0.0, 1, "hinge"), ValueError, r"loss must be one of \['cross_entropy', 'mse'\], got 'hinge'"),
+    (lambda: neuron_loss(0.0, 1, "hinge"), ValueError,
+     r"loss must be one of \['cross_entropy', 'mse'\], got 'hinge'"),
     (lambda: loss_gradient_wrt_logit(0.0, 0.5), ValueError, "y must contain only 0 and 1, got 0.5"),
     (lambda: neuron_loss("z", 1), TypeError, "z must be numeric"),
     (lambda: train_neuron(1.0, 0.0, [1.0], [2], loss="mse", learning_rate=0.1, epochs=1),
