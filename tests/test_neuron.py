@@ -71,6 +71,12 @@ def test_gate_by_gate_loses_the_left_tail_where_its_intermediates_overflow():
     assert r.output == 0.0 and r.dz == 0.0  # e^-800 underflows: 0 is the rounded value
 
 
+def test_reusing_the_output_loses_the_right_tail_as_documented():
+    # f(1 - f) is accurate while f < 1 and exactly 0 once f rounds to 1, though σ'(40) ≈ 4.2e-18.
+    assert sigmoid_neuron([1.0, 20.0], [0.0]).dz == pytest.approx(np.exp(-20.0) / (1 + np.exp(-20.0)) ** 2, rel=1e-7)
+    assert sigmoid_neuron([1.0, 40.0], [0.0]).dz == 0.0
+
+
 @pytest.mark.parametrize("neuron", BOTH)
 @pytest.mark.parametrize("w, x, exception, message", [
     ([1.0, 2.0], [1.0, 2.0], ValueError, "w must hold one weight per input plus the bias, 3 values, got 2"),

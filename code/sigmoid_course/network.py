@@ -235,6 +235,11 @@ def predict_proba(params, X, activation: str = "sigmoid") -> np.ndarray:
 def predict(params, X, activation: str = "sigmoid") -> np.ndarray:
     """Return 0/1 class predictions (probability ≥ ½ gives 1), shape ``(batch, 1)``.
 
+    One unit with weight 1 and bias 0 turns each input into its own logit:
+
+    >>> predict([(np.ones((1, 1)), np.zeros(1))], np.array([[-2.0], [0.0], [3.0]])).ravel()
+    array([0, 1, 1])
+
     Explained in: Chapter 3, "Training".
     """
     return (predict_proba(params, X, activation) >= 0.5).astype(np.int64)
@@ -242,6 +247,9 @@ def predict(params, X, activation: str = "sigmoid") -> np.ndarray:
 
 def accuracy(params, X, y, activation: str = "sigmoid") -> float:
     """Return the fraction of examples whose prediction equals the label.
+
+    >>> accuracy([(np.ones((1, 1)), np.zeros(1))], np.array([[-2.0], [3.0]]), np.array([[0], [0]]))
+    0.5
 
     Explained in: Chapter 3, "Training".
     """

@@ -102,24 +102,23 @@ def sigmoid_neuron_by_gates(w: ArrayLike, x: ArrayLike) -> NeuronGradients:
     w, x = _check_neuron(w, x)
     z = float(w[:-1] @ x + w[-1])
     # Forward: the value after each gate.  Overflow of exp is the naive
-    # graph's failure mode (documented above), not an error of the input.
+    # graph's failure mode (documented above), not an error of the input;
+    # Python floats then carry inf, 0 and NaN on without raising.
+    negated = -z
     with np.errstate(over="ignore"):
-        negated = -z
         exponential = float(np.exp(negated))
-        shifted = exponential + 1.0
-        f = 1.0 / shifted
+    shifted = exponential + 1.0
+    f = 1.0 / shifted
     inputs = [z, negated, exponential, shifted]
     outputs = [negated, exponential, shifted, f]
-    with np.errstate(over="ignore", invalid="ignore"):
-        locals_ = [-1.0, exponential, 1.0, float(-1.0 / np.square(shifted))]
+    locals_ = [-1.0, exponential, 1.0, -1.0 / (shifted * shifted)]
     names = ["*-1", "exp", "+1", "1/x"]
     # Backward: from the output gate to the first one.
     grads = [0.0] * 4
     upstream = 1.0
-    with np.errstate(invalid="ignore"):
-        for k in range(3, -1, -1):
-            upstream = float(np.multiply(upstream, locals_[k]))
-            grads[k] = upstream
+    for k in range(3, -1, -1):
+        upstream *= locals_[k]
+        grads[k] = upstream
     steps = [GateStep(*row) for row in zip(names, inputs, outputs, locals_, grads)]
     return _through_dot_product(w, x, f, grads[0], steps)
 
@@ -129,7 +128,10 @@ def sigmoid_neuron(w: ArrayLike, x: ArrayLike) -> NeuronGradients:
 
     The backward pass needs no exponential at all: σ'(z) = f(1 − f) is
     computed from the output f stored by the forward pass, one subtraction
-    and one multiplication.  ``steps`` holds that single gate.
+    and one multiplication.  ``steps`` holds that single gate.  The price is
+    the right tail: once f rounds to 1 (z ≥ 36.74) f(1 − f) is 0 instead of
+    about e^(−z), the cancellation of Chapter 2, where
+    :func:`~sigmoid_course.activations.sigmoid_prime` stays accurate.
 
     >>> r = sigmoid_neuron([2.0, -3.0, -3.0], [-1.0, -2.0])
     >>> print(" ".join(f"{v:+.6f}" for v in r.dx), "|", " ".join(f"{v:+.6f}" for v in r.dw))
