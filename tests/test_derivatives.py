@@ -129,6 +129,20 @@ def test_numerical_gradient_is_fourth_order():
     assert errors[0] / errors[1] == pytest.approx(16, rel=0.02)
 
 
+def test_numerical_gradient_of_order_two_is_second_order():
+    w = np.array([1.0])
+    loss = lambda: float(np.sin(w[0]))  # noqa: E731
+    errors = [abs(numerical_gradient(loss, [w], h=h, order=2)[0][0] - np.cos(1.0)) for h in (0.1, 0.05)]
+    # Halving h divides an O(h^2) error by about 4 (an O(h^4) one would drop 16-fold).
+    assert 3.5 < errors[0] / errors[1] < 4.5
+
+
+@pytest.mark.parametrize("order", [1, 3, True, "4"])
+def test_numerical_gradient_rejects_unknown_orders(order):
+    with pytest.raises(ValueError, match="order must be 2 or 4"):
+        numerical_gradient(lambda: 0.0, [np.zeros(1)], order=order)
+
+
 def test_numerical_gradient_restores_the_arrays():
     w = np.array([0.1, 0.2, 0.3])
     before = w.copy()
