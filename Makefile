@@ -10,7 +10,7 @@ SITE := $(BUILD)/html
 .PHONY: help install widgets-js test test-unit test-nbval book-strict test-book test-site test-lab book book-fresh execute lab bench clean
 
 help:
-	@echo "make book | test | lab | bench | book-fresh | execute | clean  (see README.md)"
+	@echo "make book | test | lab | bench | book-fresh | execute | install | widgets-js | clean  (see README.md)"
 
 # The environment: a virtual environment made from requirements.txt, remade
 # whenever requirements.txt or pyproject.toml changes.
@@ -19,8 +19,6 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
-
-install: $(STAMP) $(WIDGETS_JS)
 
 # The widget manager that draws the explorers' saved state on the website, and
 # require.js that loads it. myst-nb would take both from CDNs; the site serves
@@ -34,6 +32,7 @@ VENDOR := _vendor/_static/widgets
 WIDGETS_JS := $(VENDOR)/embed-amd.js
 
 $(WIDGETS_JS): Makefile
+	@command -v npm >/dev/null || { echo "make: the site's widget manager is fetched with npm, which is missing (Debian: apt-get install npm)" >&2; exit 1; }
 	rm -rf $(VENDOR).tmp && mkdir -p $(VENDOR).tmp/npm
 	cd $(VENDOR).tmp/npm && npm pack --silent $(HTML_MANAGER) $(REQUIREJS) >/dev/null
 	tar -xzf $(VENDOR).tmp/npm/jupyter-widgets-html-manager-*.tgz -C $(VENDOR).tmp --strip-components=2 \
@@ -43,6 +42,13 @@ $(WIDGETS_JS): Makefile
 	touch $@
 
 widgets-js: $(WIDGETS_JS)
+
+# `make install` (and `make book`) without npm still work: the site then loads
+# the widget manager from myst-nb's CDNs, as _ext/widget_manager_fallback.py
+# warns. The strict build (`make test`, CI, the published site) always fetches it.
+WIDGETS_JS_IF_NPM := $(if $(shell command -v npm 2>/dev/null),$(WIDGETS_JS))
+
+install: $(STAMP) $(WIDGETS_JS_IF_NPM)
 
 # ---- tests ---------------------------------------------------------------
 # The browser tests drive the system's Chromium (CHROMIUM overrides the path).
@@ -74,12 +80,12 @@ test-lab: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider tests/test_jupyterlab.py
 
 # ---- the book ------------------------------------------------------------
-book: $(STAMP) $(WIDGETS_JS)
+book: $(STAMP) $(WIDGETS_JS_IF_NPM)
 	$(BIN)/jupyter-book build .
 	@echo "Site written to $(SITE)/index.html"
 
 # The execution cache does not notice changes in code/: start it afresh.
-book-fresh: $(STAMP) $(WIDGETS_JS)
+book-fresh: $(STAMP) $(WIDGETS_JS_IF_NPM)
 	rm -rf $(BUILD)
 	$(BIN)/jupyter-book build --all .
 
