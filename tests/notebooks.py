@@ -2,6 +2,7 @@
 
 import json
 import pathlib
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -39,3 +40,24 @@ def toc_files():
     for part in toc.get("parts", []) or []:
         walk(part.get("chapters"))
     return files
+
+
+def toc_notebooks():
+    """The chapter notebooks of the built book: those _toc.yml lists, in its order.
+
+    tests/test_notebooks.py checks that it lists every notebook of chapters/.
+    """
+    return [ROOT / (f + ".ipynb") for f in toc_files() if (ROOT / (f + ".ipynb")).exists()]
+
+
+def binder_url(nb):
+    """The launch URL a chapter's Binder button must have: JupyterLab on that notebook.
+
+    OWNER/REPO come from repository.url in _config.yml. The branch is this
+    repository's, main, written out rather than read from repository.branch:
+    jupyter-book's default there is master, which a config without the key
+    would silently produce.
+    """
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    owner_repo = urlsplit(config["repository"]["url"]).path.strip("/")
+    return f"https://mybinder.org/v2/gh/{owner_repo}/main?urlpath=lab/tree/chapters/{nb.name}"

@@ -10,14 +10,11 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
-from notebooks import ROOT, code_cells, load, toc_files
+from notebooks import ROOT, binder_url, code_cells, load, toc_files, toc_notebooks
 
 SITE = ROOT / "_build" / "html"
-# The chapters of the built book: the notebooks _toc.yml lists (test_notebooks.py
-# checks that it lists every notebook of chapters/).
-NOTEBOOKS = [ROOT / (f + ".ipynb") for f in toc_files() if (ROOT / (f + ".ipynb")).exists()]
+NOTEBOOKS = toc_notebooks()
 IDS = [p.name for p in NOTEBOOKS]
 PAGES = sorted(SITE.rglob("*.html")) if SITE.is_dir() else []
 CHEATSHEET = ROOT / "chapters" / "cheatsheet.md"
@@ -107,13 +104,9 @@ def test_the_explorer_keeps_its_initial_drawing_in_the_saved_widget_state():
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
 def test_binder_button_opens_this_notebook_in_jupyterlab(nb):
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    owner_repo = urlsplit(config["repository"]["url"]).path.strip("/")
-    expected = (f"https://mybinder.org/v2/gh/{owner_repo}/main"
-                f"?urlpath=lab/tree/chapters/{nb.name}")
     _, _, page = _page(nb)
     binder = [h for h in page.links if h.startswith("https://mybinder.org/")]
-    assert binder == [expected]
+    assert binder == [binder_url(nb)]
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
@@ -148,7 +141,7 @@ def test_every_page_gets_its_scripts_and_styles_from_the_site():
     assert PAGES, "no built site: run `make book-strict` first"
     for page in PAGES:
         text = page.read_text(encoding="utf-8")
-        remote = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="(https?://[^"]+)"', text)
+        remote = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="((?:https?:)?//[^"]+)"', text)
         assert remote == [], f"{page.relative_to(SITE)} loads {remote}"
 
 

@@ -14,16 +14,14 @@ explorers drawn from their saved state, the Binder and download buttons.
 import functools
 import http.server
 import json
-import pathlib
 import re
 import threading
 from urllib.parse import unquote, urlsplit
 
 import pytest
-import yaml
 
 from conftest import offline_context
-from notebooks import ROOT, load, toc_files
+from notebooks import ROOT, binder_url, load, toc_notebooks
 
 SITE = ROOT / "_build" / "html"
 REFRESH = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', re.I)
@@ -32,8 +30,7 @@ ALL_PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
 # jupyter-book's top-level index.html only redirects to the root page.
 REDIRECTS = [p for p in ALL_PAGES if REFRESH.search((SITE / p).read_text(encoding="utf-8"))]
 PAGES = [p for p in ALL_PAGES if p not in REDIRECTS]
-# The chapters of the built book: the notebooks that _toc.yml lists.
-CHAPTERS = [ROOT / (f + ".ipynb") for f in toc_files() if (ROOT / (f + ".ipynb")).exists()]
+CHAPTERS = toc_notebooks()
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
@@ -55,6 +52,17 @@ def origin():
     thread.join(timeout=10)
 
 
+def _open(context, url):
+    """Open url in a new page of context once MathJax has typeset it; return (page, script errors)."""
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url, wait_until="load")
+    # MathJax (deferred) typesets after `load`; startup.promise settles when it is done.
+    page.evaluate("() => window.MathJax && window.MathJax.startup ? window.MathJax.startup.promise : null")
+    return page, errors
+
+
 @pytest.fixture
 def visit(browser, origin):
     """visit(path) opens a page offline; returns (page, script errors, refused URLs)."""
@@ -62,15 +70,10 @@ def visit(browser, origin):
 
     def _visit(path, dark=False):
         context, refused = offline_context(browser, origin)
+        contexts.append(context)
         if dark:
             context.add_init_script("localStorage.setItem('theme', 'dark'); localStorage.setItem('mode', 'dark');")
-        contexts.append(context)
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(f"{origin}/{path}", wait_until="load")
-        # MathJax typesets after `load`; startup.promise settles when it is done.
-        page.evaluate("() => window.MathJax && window.MathJax.startup ? window.MathJax.startup.promise : null")
+        page, errors = _open(context, f"{origin}/{path}")
         return page, errors, refused
 
     yield _visit
@@ -93,12 +96,14 @@ def test_the_site_was_built_with_every_chapter():
 @pytest.mark.parametrize("path", REDIRECTS)
 def test_redirect_lands_on_a_page_of_the_book(browser, origin, path):
     context, refused = offline_context(browser, origin)
-    page = context.new_page()
-    target = REFRESH.search((SITE / path).read_text(encoding="utf-8")).group(1)
-    with page.expect_navigation(url=f"{origin}/{target}", timeout=10000):
-        page.goto(f"{origin}/{path}")
-    assert target in PAGES and refused == []
-    context.close()
+    try:
+        page = context.new_page()
+        target = REFRESH.search((SITE / path).read_text(encoding="utf-8")).group(1)
+        with page.expect_navigation(url=f"{origin}/{target}", timeout=30000):
+            page.goto(f"{origin}/{path}")
+        assert target in PAGES and refused == []
+    finally:
+        context.close()
 
 
 _FACTS = """async () => {
@@ -110,6 +115,9 @@ _FACTS = """async () => {
         untypeset: math.filter(n => !n.querySelector('mjx-container')).map(n => n.textContent.slice(0, 80)),
         mathErrors: Array.from(document.querySelectorAll('mjx-merror, .MathJax_Error, mjx-container [data-mjx-error]'))
             .map(n => n.getAttribute('data-mjx-error') || n.textContent.slice(0, 80)),
+        // MathJax's noundefined package shows an unknown macro as red text, not as an error.
+        undefinedMacros: Array.from(document.querySelectorAll('mjx-container mtext[mathcolor="red"]'))
+            .map(n => n.textContent).filter(t => t.startsWith('\\\\')),
         brokenImages: images.filter(img => !(img.naturalWidth > 0)).map(img => img.getAttribute('src').slice(0, 120)),
         links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
     };
@@ -124,13 +132,11 @@ def facts(browser, origin):
     def _facts(path):
         if path not in seen:
             context, refused = offline_context(browser, origin)
-            page = context.new_page()
-            errors = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(f"{origin}/{path}", wait_until="load")
-            page.evaluate("() => window.MathJax && window.MathJax.startup ? window.MathJax.startup.promise : null")
-            seen[path] = dict(page.evaluate(_FACTS), errors=errors, refused=list(refused))
-            context.close()
+            try:
+                page, errors = _open(context, f"{origin}/{path}")
+                seen[path] = dict(page.evaluate(_FACTS), errors=errors, refused=list(refused))
+            finally:
+                context.close()
         return seen[path]
 
     return _facts
@@ -148,6 +154,7 @@ def test_every_equation_is_typeset_without_mathjax_errors(facts, path):
     page = facts(path)
     assert page["untypeset"] == [], f"{path}: equations MathJax did not typeset: {page['untypeset']}"
     assert page["mathErrors"] == [], f"{path}: MathJax errors: {page['mathErrors']}"
+    assert page["undefinedMacros"] == [], f"{path}: undefined TeX macros: {page['undefinedMacros']}"
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -156,11 +163,9 @@ def test_every_image_loads(facts, path):
     assert broken == [], f"{path}: images that did not load: {broken}"
 
 
-def _ids(target, cache={}):
-    if target not in cache:
-        text = target.read_text(encoding="utf-8", errors="replace")
-        cache[target] = set(re.findall(r'\bid="([^"]+)"', text))
-    return cache[target]
+@functools.cache
+def _ids(target):
+    return set(re.findall(r'\bid="([^"]+)"', target.read_text(encoding="utf-8", errors="replace")))
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -193,7 +198,7 @@ def test_solutions_are_hidden_until_clicked(visit, nb):
         body = solution.locator(":scope > :not(.admonition-title)").first
         assert body.is_hidden(), f"{nb.name}: solution {i + 1} is open before a click"
         solution.locator(".admonition-title").click()
-        body.wait_for(state="visible", timeout=5000)
+        body.wait_for(state="visible", timeout=15000)
 
 
 def _widget_images_in_saved_state(nb):
@@ -231,34 +236,35 @@ def test_explorers_show_their_saved_state_offline(visit, nb):
     # The widget manager (served by the site) draws each explorer's initial figure.
     expected = _widget_images_in_saved_state(nb)
     assert expected >= explorers, f"{nb.name}: an explorer saved no initial figure"
-    images = page.locator(".jupyter-widgets.widget-output img")
-    images.nth(expected - 1).wait_for(state="visible", timeout=15000)
-    assert images.count() == expected
-    for i in range(expected):
-        assert images.nth(i).evaluate("img => img.naturalWidth") > 0
+    # The manager renders the views one by one, asynchronously: wait until
+    # it has drawn them all and the browser has decoded every image.
+    selector = ".jupyter-widgets.widget-output img"
+    page.wait_for_function(
+        "([sel, n]) => { const imgs = Array.from(document.querySelectorAll(sel));"
+        " return imgs.length >= n && imgs.every(i => i.complete); }",
+        arg=[selector, expected], timeout=30000)
+    widths = page.eval_on_selector_all(selector, "imgs => imgs.map(i => i.naturalWidth)")
+    assert len(widths) == expected and all(w > 0 for w in widths), widths
     assert errors == []
 
 
 @pytest.mark.parametrize("nb", CHAPTERS, ids=lambda p: p.name)
 def test_binder_button_opens_this_notebook_in_jupyterlab(visit, nb):
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    owner_repo = urlsplit(config["repository"]["url"]).path.strip("/")
-    expected = f"https://mybinder.org/v2/gh/{owner_repo}/main?urlpath=lab/tree/chapters/{nb.name}"
     page, _, _ = visit(_chapter_url(nb))
     binder = page.locator('a[href^="https://mybinder.org/"]')
     assert binder.count() == 1, f"{nb.name}: {binder.count()} Binder links"
-    assert binder.get_attribute("href") == expected
+    assert binder.get_attribute("href") == binder_url(nb)
     # A reader reaches it from the rocket menu.
     page.locator(".dropdown-launch-buttons > button").click()
-    binder.wait_for(state="visible", timeout=5000)
+    binder.wait_for(state="visible", timeout=15000)
 
 
 @pytest.mark.parametrize("nb", CHAPTERS, ids=lambda p: p.name)
-def test_download_menu_offers_the_notebook(visit, origin, nb):
+def test_download_menu_offers_the_notebook(visit, nb):
     page, _, _ = visit(_chapter_url(nb))
     page.locator(".dropdown-download-buttons > button").click()
     link = page.locator(f'.dropdown-download-buttons a[href$="_sources/chapters/{nb.name}"]')
-    link.wait_for(state="visible", timeout=5000)
+    link.wait_for(state="visible", timeout=15000)
     downloaded = SITE / "_sources" / "chapters" / nb.name
     assert json.loads(downloaded.read_text(encoding="utf-8"))["cells"] == load(nb)["cells"]
 
@@ -281,7 +287,7 @@ def test_search_finds_a_term_of_the_course(visit):
     assert action.endswith("search.html")
     page, errors, _ = visit("search.html?q=derivative")
     results = page.locator("#search-results ul.search li a")
-    results.first.wait_for(timeout=15000)
+    results.first.wait_for(timeout=30000)
     found = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert any(href.startswith("chapters/") for href in found), found
     assert errors == []
