@@ -33,10 +33,14 @@ def make_explorer(draw: Callable[..., None], controls: dict[str, widgets.Widget]
     should print and/or show a figure; its output replaces the previous one.
     It is called once immediately, so the explorer is never blank.
 
-    Outside a notebook the output area prints terminal control codes, so the
-    example is not run as a doctest (tests/test_widgets.py covers it):
+    Outside Jupyter the output area prints terminal control codes, which the
+    examples of this module send to a throw-away buffer:
 
-    >>> make_explorer(lambda k: print(k), {"k": widgets.IntSlider(2)})  # doctest: +SKIP
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     box = make_explorer(lambda k: None, {"k": widgets.IntSlider(2)})
+    >>> [type(child).__name__ for child in box.children]
+    ['HBox', 'Output']
 
     Used by: the explorers of Chapters 1, 2 and 4.
     """
@@ -76,7 +80,12 @@ def draw_scaled_sigmoid(steepness: float, shift: float) -> None:
 def sigmoid_explorer(steepness: float = 1.0, shift: float = 0.0) -> widgets.VBox:
     """Return sliders for the steepness a and shift b of σ(a(x − b)) over its plot.
 
-    >>> sigmoid_explorer(steepness=2.0, shift=1.0)  # doctest: +SKIP
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     box = sigmoid_explorer(steepness=2.0, shift=1.0)
+    >>> [slider.description for slider in box.children[0].children]
+    ['steepness a', 'shift b']
+    >>> plt.close("all")
 
     Explained in: Chapter 1, "Steepness and shift".
     """
@@ -111,7 +120,12 @@ def draw_tangent(x0: float) -> None:
 def tangent_explorer(x0: float = 1.0) -> widgets.VBox:
     """Return a slider for x0 over σ and its tangent line at x0.
 
-    >>> tangent_explorer(x0=-2.0)  # doctest: +SKIP
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     box = tangent_explorer(x0=-2.0)
+    >>> box.children[0].children[0].value
+    -2.0
+    >>> plt.close("all")
 
     Explained in: Chapter 2, "The tangent line".
     """
@@ -152,7 +166,14 @@ def gradient_norm_explorer(X, y, depth: int = 4, activation: str = "sigmoid", in
                            seed: int = 3) -> widgets.VBox:
     """Return controls for depth, activation and initialisation over a plot of per-layer gradient norms.
 
-    >>> gradient_norm_explorer(X, y, depth=6, activation="tanh", init="xavier")  # doctest: +SKIP
+    >>> import contextlib, io
+    >>> from sigmoid_course import two_moons
+    >>> X, y = two_moons(64, 0.1, np.random.default_rng(0))
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     box = gradient_norm_explorer(X, y, depth=3, activation="tanh", init="xavier")
+    >>> [control.value for control in box.children[0].children]
+    [3, 'tanh', 'xavier']
+    >>> plt.close("all")
 
     Explained in: Chapter 4, "Explorer".
     """
