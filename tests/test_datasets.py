@@ -1,18 +1,16 @@
 """Unit tests of sigmoid_course.datasets: shapes, balance, reproducibility, geometry, errors.
 
 The geometric references are the defining curves themselves (circles for two
-moons, r = t with angle 2π·turns·t + cπ for two spirals) and Python's ``^``
-for XOR.
+moons) and Python's ``^`` for XOR.
 """
 
 import numpy as np
 import pytest
 
-from sigmoid_course import loss_and_grads, init_params, two_moons, two_spirals, xor
+from sigmoid_course import gaussian_clusters, init_params, loss_and_grads, two_moons, xor
 
 GENERATORS = {
     "two_moons": lambda n, noise, rng: two_moons(n, noise, rng),
-    "two_spirals": lambda n, noise, rng: two_spirals(n, noise, rng),
 }
 
 
@@ -69,15 +67,6 @@ def test_noise_moves_the_moons_off_their_circles_by_about_the_noise_level():
     assert np.std(radial) == pytest.approx(0.05, rel=0.05)
 
 
-@pytest.mark.parametrize("turns", [0.5, 1.5, 3.0])
-def test_noise_free_spirals_follow_their_defining_curve(turns):
-    X, y = two_spirals(300, 0.0, np.random.default_rng(1), turns=turns)
-    r = np.hypot(X[:, 0], X[:, 1])
-    assert np.all((r >= 0.05) & (r <= 1.0))
-    angle = 2 * np.pi * turns * r + np.pi * y.ravel()
-    np.testing.assert_allclose(X, np.column_stack([r * np.cos(angle), r * np.sin(angle)]), atol=1e-12)
-
-
 @pytest.mark.parametrize("name", sorted(GENERATORS))
 @pytest.mark.parametrize("n, noise, rng, exception, message", [
     (10, 0.1, 0, TypeError, "rng must be a numpy.random.Generator"),
@@ -102,12 +91,47 @@ def test_noise_that_is_not_a_number_raises_type_error(name, noise):
         GENERATORS[name](10, noise, np.random.default_rng(0))
 
 
-def test_two_spirals_rejects_turns_that_are_not_a_number():
-    with pytest.raises(TypeError, match="turns must be a positive number, got str"):
-        two_spirals(10, 0.0, np.random.default_rng(0), turns="2")
+# ---- gaussian_clusters -----------------------------------------------------------------------
+
+def test_gaussian_clusters_have_the_requested_shapes_and_binary_labels():
+    X, y = gaussian_clusters(300, np.random.default_rng(0), dim=7, n_clusters=5)
+    assert X.shape == (300, 7) and X.dtype == np.float64
+    assert y.shape == (300, 1) and set(y.ravel().tolist()) == {0, 1}
 
 
-@pytest.mark.parametrize("turns", [0.0, -1.0, np.nan, np.inf])
-def test_two_spirals_rejects_a_bad_number_of_turns(turns):
-    with pytest.raises(ValueError, match="turns must be positive"):
-        two_spirals(10, 0.0, np.random.default_rng(0), turns=turns)
+def test_gaussian_clusters_without_noise_are_the_centres_each_with_one_label():
+    X, y = gaussian_clusters(500, np.random.default_rng(1), dim=3, n_clusters=6, spread=0.0)
+    centres, which = np.unique(X, axis=0, return_inverse=True)
+    assert len(centres) <= 6
+    for k in range(len(centres)):
+        assert len(set(y[which.ravel() == k].ravel().tolist())) == 1
+
+
+def test_gaussian_cluster_noise_has_length_about_spread():
+    X0, _ = gaussian_clusters(2000, np.random.default_rng(3), dim=50, n_clusters=2, spread=0.0)
+    X1, _ = gaussian_clusters(2000, np.random.default_rng(3), dim=50, n_clusters=2, spread=1.5)
+    assert np.linalg.norm(X1 - X0, axis=1).mean() == pytest.approx(1.5, rel=0.03)
+
+
+def test_gaussian_clusters_are_reproducible_from_the_seed():
+    a = gaussian_clusters(50, np.random.default_rng(4))
+    b = gaussian_clusters(50, np.random.default_rng(4))
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"rng": 0}, TypeError, "numpy.random.Generator"),
+    ({"n": 2.0}, TypeError, "n must be an integer"),
+    ({"n": True}, TypeError, "n must be an integer"),
+    ({"n": 0}, ValueError, "n must be at least 1"),
+    ({"dim": 0}, ValueError, "dim must be at least 1"),
+    ({"n_clusters": 1}, ValueError, "n_clusters must be at least 2"),
+    ({"spread": -1.0}, ValueError, "spread must be a non-negative"),
+    ({"spread": np.nan}, ValueError, "spread must be a non-negative"),
+    ({"spread": "1"}, TypeError, "spread must be a number"),
+])
+def test_gaussian_clusters_reject_bad_arguments(kwargs, error, message):
+    arguments = {"n": 10, "rng": np.random.default_rng(0)} | kwargs
+    with pytest.raises(error, match=message):
+        gaussian_clusters(**arguments)

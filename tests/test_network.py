@@ -47,14 +47,14 @@ KINK_MARGIN = 5e-2
 GRADIENT_CASES = [
     ([3, 1], 5, 0, "xavier", "sigmoid"),
     ([2, 3, 1], 1, 1, "xavier", "sigmoid"),
-    ([2, 4, 1], 4, 2, "normal", "sigmoid"),
+    ([2, 4, 1], 4, 2, "unit_normal", "sigmoid"),
     ([5, 7, 1], 16, 3, "scaled_normal", "sigmoid"),
-    ([3, 5, 4, 1], 7, 4, "standard", "sigmoid"),
+    ([3, 5, 4, 1], 7, 4, "uniform_fan_in", "sigmoid"),
     ([4, 6, 6, 6, 1], 9, 5, "xavier", "sigmoid"),
-    ([2, 3, 3, 3, 3, 1], 3, 6, "normal", "sigmoid"),
+    ([2, 3, 3, 3, 3, 1], 3, 6, "unit_normal", "sigmoid"),
     ([2, 5, 1], 6, 7, "xavier", "tanh"),
-    ([4, 3, 6, 1], 11, 8, "normal", "tanh"),
-    ([3, 4, 4, 4, 1], 2, 9, "standard", "tanh"),
+    ([4, 3, 6, 1], 11, 8, "unit_normal", "tanh"),
+    ([3, 4, 4, 4, 1], 2, 9, "uniform_fan_in", "tanh"),
     ([2, 6, 1], 8, 10, "he", "relu"),
     ([3, 5, 5, 1], 12, 11, "he", "relu"),
     ([4, 4, 3, 4, 1], 5, 12, "xavier", "relu"),
@@ -178,15 +178,17 @@ def test_init_params_gives_the_documented_shapes(init):
     assert all(W.dtype == np.float64 and b.dtype == np.float64 for W, b in params)
 
 
-# Weight variance of a 500 × 800 layer: normal N(0, 1), scaled_normal
-# N(0, 1/n_in), standard U[±1/√n_in] (variance 1/(3 n_in)), xavier
-# U[±√(6/(n_in + n_out))] (variance 2/(n_in + n_out)), he N(0, 2/n_in).
+# Weight variance of a 500 × 800 layer: unit_normal N(0, 1), scaled_normal
+# N(0, 1/n_in), uniform_fan_in U[±1/√n_in] (variance 1/(3 n_in)), xavier
+# U[±√(6/(n_in + n_out))] (variance 2/(n_in + n_out)), xavier_sigmoid
+# U[±4√(6/(n_in + n_out))] (variance 32/(n_in + n_out)), he N(0, 2/n_in).
 N_IN, N_OUT = 500, 800
 WEIGHT_VARIANCE = {
-    "normal": 1.0,
+    "unit_normal": 1.0,
     "scaled_normal": 1.0 / N_IN,
-    "standard": 1.0 / (3 * N_IN),
+    "uniform_fan_in": 1.0 / (3 * N_IN),
     "xavier": 2.0 / (N_IN + N_OUT),
+    "xavier_sigmoid": 32.0 / (N_IN + N_OUT),
     "he": 2.0 / N_IN,
 }
 
@@ -200,16 +202,17 @@ def test_weight_variance_matches_the_initialisers_definition(init):
     assert abs(W.mean()) < 0.01 * math.sqrt(WEIGHT_VARIANCE[init])
 
 
-@pytest.mark.parametrize("init, limit", [("standard", 1 / math.sqrt(N_IN)),
-                                         ("xavier", math.sqrt(6 / (N_IN + N_OUT)))])
+@pytest.mark.parametrize("init, limit", [("uniform_fan_in", 1 / math.sqrt(N_IN)),
+                                         ("xavier", math.sqrt(6 / (N_IN + N_OUT))),
+                                         ("xavier_sigmoid", 4 * math.sqrt(6 / (N_IN + N_OUT)))])
 def test_uniform_initialisers_fill_their_interval(init, limit):
     (W, _), = init_params([N_IN, N_OUT], np.random.default_rng(1), init)
     assert np.abs(W).max() <= limit
     assert np.abs(W).max() > 0.999 * limit
 
 
-@pytest.mark.parametrize("init, variance", [("normal", 1.0), ("scaled_normal", 1.0), ("standard", 0.0),
-                                            ("xavier", 0.0), ("he", 0.0)])
+@pytest.mark.parametrize("init, variance", [("unit_normal", 1.0), ("scaled_normal", 1.0), ("uniform_fan_in", 0.0),
+                                            ("xavier", 0.0), ("xavier_sigmoid", 0.0), ("he", 0.0)])
 def test_biases_follow_the_initialisers_definition(init, variance):
     (_, b), = init_params([2, 20000], np.random.default_rng(3), init)
     if variance == 0.0:

@@ -89,7 +89,7 @@ def test_gradient_norm_explorer_has_depth_activation_and_initialisation_controls
     plt.close("all")
 
 
-@pytest.mark.parametrize("depth, activation, init", [(4, "sigmoid", "standard"), (2, "relu", "he"),
+@pytest.mark.parametrize("depth, activation, init", [(4, "sigmoid", "uniform_fan_in"), (2, "relu", "he"),
                                                      (6, "tanh", "xavier")])
 def test_gradient_norm_drawing_prints_and_plots_the_measured_norms(depth, activation, init, capsys):
     X, y = _cluster_data()

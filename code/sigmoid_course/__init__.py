@@ -15,10 +15,9 @@ from layer to layer, measured), :mod:`plotting` (the shared figure style) and
 
 from .activations import log_sigmoid, logit, sigmoid, sigmoid_prime, sigmoid_second, softplus
 from .derivatives import central_difference, complex_step_derivative, numerical_gradient, relative_error
-from .datasets import two_moons, two_spirals, xor
+from .datasets import gaussian_clusters, two_moons, xor
 from .gradient_flow import (
     chain_factors,
-    gaussian_clusters,
     initial_gradient_norms,
     layer_gains,
     layer_statistics,
@@ -80,7 +79,6 @@ __all__ = [
     "train",
     "train_neuron",
     "two_moons",
-    "two_spirals",
     "xor",
     "ulp_error",
     "use_course_style",

@@ -65,6 +65,15 @@ def is_integer(n) -> bool:
     return isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_))
 
 
+def check_count(value, name: str, minimum: int) -> int:
+    """Return ``value`` as an int: ``TypeError`` unless it is an integer, ``ValueError`` below ``minimum``."""
+    if not is_integer(value):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
 def check_real(name: str, value, what: str = "a real number") -> float:
     """Return ``value`` as a float, or raise ``TypeError`` if it is not a real scalar (bools excluded)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):

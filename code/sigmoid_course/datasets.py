@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._arrays import check_real, check_rng, is_integer
+from ._arrays import check_count, check_real, check_rng, is_integer
 
-__all__ = ["xor", "two_moons", "two_spirals"]
+__all__ = ["gaussian_clusters", "two_moons", "xor"]
 
 
 def _check(n: int, noise: float, rng) -> None:
@@ -59,24 +59,31 @@ def two_moons(n: int, noise: float, rng: np.random.Generator):
     return X, label.reshape(-1, 1)
 
 
-def two_spirals(n: int, noise: float, rng: np.random.Generator, turns: float = 1.5):
-    """Return ``n`` points on two interleaved spirals, with Gaussian noise.
+def gaussian_clusters(n: int, rng: np.random.Generator, dim: int = 20, n_clusters: int = 64,
+                      spread: float = 1.0):
+    """Return ``(X, y)``: ``n`` points around ``n_clusters`` random centres in ``dim`` dimensions.
 
-    Point k of class c sits at radius r = t and angle 2π·turns·t + cπ for t
-    uniform in (0.05, 1]: the classes wind around each other ``turns`` times.
+    The centres are drawn from N(0, I) and labelled 0, 1, 0, 1, …; each point
+    is a random centre plus N(0, spread²/dim · I) noise, so the noise has a
+    length of about ``spread`` while centres lie about √(2·dim) apart.  With
+    many more clusters than 2(dim + 1), a hyperplane separates a random
+    labelling of the centres only with small probability (Cover, 1965), so a
+    network needs its hidden layers.  Draw train and test examples in one call
+    and split them, since a second call draws new centres.
 
-    >>> X, y = two_spirals(8, 0.0, np.random.default_rng(0))
-    >>> X.shape, y.shape, int(y.sum())
-    ((8, 2), (8, 1), 4)
+    >>> X, y = gaussian_clusters(6, np.random.default_rng(0), dim=3, n_clusters=4)
+    >>> X.shape, y.shape, sorted(set(y.ravel().tolist()))
+    ((6, 3), (6, 1), [0, 1])
 
-    Explained in: Chapter 3, "Training" and Chapter 4.
+    Explained in: Chapter 4, "Learning speed per layer".
     """
-    _check(n, noise, rng)
-    if not (np.isfinite(check_real("turns", turns, "a positive number")) and turns > 0):
-        raise ValueError(f"turns must be positive, got {turns}")
-    label = np.arange(n) % 2
-    t = rng.uniform(0.05, 1.0, size=n)
-    angle = 2 * np.pi * turns * t + np.pi * label
-    X = np.column_stack([t * np.cos(angle), t * np.sin(angle)])
-    X += noise * rng.standard_normal(X.shape)
-    return X, label.reshape(-1, 1)
+    check_rng(rng)
+    n = check_count(n, "n", 1)
+    dim = check_count(dim, "dim", 1)
+    n_clusters = check_count(n_clusters, "n_clusters", 2)
+    if not (np.isfinite(check_real("spread", spread, "a number")) and spread >= 0):
+        raise ValueError(f"spread must be a non-negative finite number, got {spread}")
+    centres = rng.standard_normal((n_clusters, dim))
+    cluster = rng.integers(0, n_clusters, size=n)
+    X = centres[cluster] + spread / np.sqrt(dim) * rng.standard_normal((n, dim))
+    return X, (cluster % 2).reshape(-1, 1)

@@ -8,8 +8,6 @@ Everything here is measured with the network module's single backward pass,
   neuron per layer, whose product is ∂a_L/∂b₁;
 - :func:`nielsen_interval_width`: how wide the range of inputs is on which a
   factor |w σ'(wa + b)| reaches 1;
-- :func:`gaussian_clusters`: a 20-dimensional data set that a linear model
-  cannot fit;
 - :func:`initial_gradient_norms`: each hidden layer's bias-gradient norm at
   initialisation, for a given depth, activation and initialisation;
 - :func:`layer_gains`: the factor by which each layer is predicted to shrink
@@ -26,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._arrays import as_numeric_array, as_result, check_real, check_rng, is_integer
+from ._arrays import as_numeric_array, as_result, check_count, check_real, check_rng, is_integer
 from .activations import sigmoid, sigmoid_prime
 from .network import (ACTIVATIONS, accuracy, forward, hidden_bias_gradient_norms, init_params, loss_and_grads,
                       train)
@@ -35,21 +33,12 @@ __all__ = [
     "LayerStatistics",
     "TrainingRecord",
     "chain_factors",
-    "gaussian_clusters",
     "initial_gradient_norms",
     "layer_gains",
     "layer_statistics",
     "nielsen_interval_width",
     "record_training",
 ]
-
-
-def _check_count(value, name: str, minimum: int) -> int:
-    if not is_integer(value):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
 
 
 def chain_factors(w: ArrayLike, b: ArrayLike, x: ArrayLike = 0.0) -> np.ndarray:
@@ -122,35 +111,6 @@ def nielsen_interval_width(w: ArrayLike) -> np.ndarray:
     return as_result(width, dtype)
 
 
-def gaussian_clusters(n: int, rng: np.random.Generator, dim: int = 20, n_clusters: int = 64,
-                      spread: float = 1.0):
-    """Return ``(X, y)``: ``n`` points around ``n_clusters`` random centres in ``dim`` dimensions.
-
-    The centres are drawn from N(0, I) and labelled 0, 1, 0, 1, …; each point
-    is a random centre plus N(0, spread²/dim · I) noise, so the noise has a
-    length of about ``spread`` while centres lie about √(2·dim) apart.  With
-    more clusters than dimensions no hyperplane separates the labels, so a
-    network needs its hidden layers.  Draw train and test examples in one call
-    and split them, since a second call draws new centres.
-
-    >>> X, y = gaussian_clusters(6, np.random.default_rng(0), dim=3, n_clusters=4)
-    >>> X.shape, y.shape, sorted(set(y.ravel().tolist()))
-    ((6, 3), (6, 1), [0, 1])
-
-    Explained in: Chapter 4, "Learning speed per layer".
-    """
-    check_rng(rng)
-    n = _check_count(n, "n", 1)
-    dim = _check_count(dim, "dim", 1)
-    n_clusters = _check_count(n_clusters, "n_clusters", 2)
-    if not (np.isfinite(check_real("spread", spread, "a number")) and spread >= 0):
-        raise ValueError(f"spread must be a non-negative finite number, got {spread}")
-    centres = rng.standard_normal((n_clusters, dim))
-    cluster = rng.integers(0, n_clusters, size=n)
-    X = centres[cluster] + spread / np.sqrt(dim) * rng.standard_normal((n, dim))
-    return X, (cluster % 2).reshape(-1, 1)
-
-
 def initial_gradient_norms(X: ArrayLike, y: ArrayLike, depth: int, rng: np.random.Generator, *, width: int = 30,
                            activation: str = "sigmoid", init: str = "scaled_normal") -> np.ndarray:
     """Return ‖∂L/∂b‖ of each hidden layer of a freshly initialised network, first hidden layer first.
@@ -161,6 +121,7 @@ def initial_gradient_norms(X: ArrayLike, y: ArrayLike, depth: int, rng: np.rando
     over all of (X, y), from :func:`sigmoid_course.network.loss_and_grads`.
     This is Nielsen's measure of how fast each layer starts to learn.
 
+    >>> from sigmoid_course.datasets import gaussian_clusters
     >>> X, y = gaussian_clusters(200, np.random.default_rng(0))
     >>> norms = initial_gradient_norms(X, y, 3, np.random.default_rng(1))
     >>> norms.shape, bool(norms[0] < norms[1] < norms[2])
@@ -169,8 +130,8 @@ def initial_gradient_norms(X: ArrayLike, y: ArrayLike, depth: int, rng: np.rando
     Explained in: Chapter 4, "Learning speed per layer".
     """
     check_rng(rng)
-    depth = _check_count(depth, "depth", 1)
-    width = _check_count(width, "width", 1)
+    depth = check_count(depth, "depth", 1)
+    width = check_count(width, "width", 1)
     if np.ndim(X) != 2:
         raise ValueError(f"X must have shape (batch, n_in), got {np.shape(X)}")
     if activation not in ACTIVATIONS:
@@ -189,7 +150,7 @@ def layer_gains(params, X: ArrayLike, activation: str = "sigmoid") -> np.ndarray
     The gain is computed from the actual weights (v = mean of W²) and the
     actual derivatives on X; for the sigmoid it is at most √(n_l·v)/4.
 
-    >>> params = init_params([2, 4, 4, 1], np.random.default_rng(0), "standard")
+    >>> params = init_params([2, 4, 4, 1], np.random.default_rng(0), "uniform_fan_in")
     >>> gains = layer_gains(params, np.zeros((1, 2)))
     >>> gains.shape, bool(gains[0] < 0.25)
     ((1,), True)
@@ -278,6 +239,7 @@ def record_training(params, X: ArrayLike, y: ArrayLike, *, activation: str, lear
     comparable from epoch to epoch, and cheap next to the training itself.  The measurements do not touch
     ``rng``, so the training run is the one ``train`` alone would make.
 
+    >>> from sigmoid_course.datasets import gaussian_clusters
     >>> X, y = gaussian_clusters(100, np.random.default_rng(0))
     >>> params = init_params([20, 8, 8, 1], np.random.default_rng(1))
     >>> record = record_training(params, X, y, activation="tanh", learning_rate=0.1, epochs=3,

@@ -67,14 +67,19 @@ def _uniform(rng, limit, n_in, n_out):
 
 INITIALISERS = {
     # N(0, 1) weights and biases: the "large" initialisation of Nielsen's early chapters.
-    "normal": lambda rng, n_in, n_out: (rng.standard_normal((n_in, n_out)), rng.standard_normal(n_out)),
+    "unit_normal": lambda rng, n_in, n_out: (rng.standard_normal((n_in, n_out)), rng.standard_normal(n_out)),
     # N(0, 1/n_in) weights, N(0, 1) biases: Nielsen's network2 default (his Chapter 5 numbers).
     "scaled_normal": lambda rng, n_in, n_out: (rng.standard_normal((n_in, n_out)) / np.sqrt(n_in),
                                                rng.standard_normal(n_out)),
-    # U[-1/sqrt(n_in), 1/sqrt(n_in)]: the "standard" initialisation of Glorot & Bengio (2010).
-    "standard": lambda rng, n_in, n_out: _uniform(rng, 1.0 / np.sqrt(n_in), n_in, n_out),
+    # U[-1/sqrt(n_in), 1/sqrt(n_in)]: what Glorot & Bengio (2010) call the
+    # "standard" initialisation, named here after its distribution.
+    "uniform_fan_in": lambda rng, n_in, n_out: _uniform(rng, 1.0 / np.sqrt(n_in), n_in, n_out),
     # U[±sqrt(6/(n_in + n_out))], variance 2/(n_in + n_out): Glorot & Bengio's normalised initialisation.
     "xavier": lambda rng, n_in, n_out: _uniform(rng, np.sqrt(6.0 / (n_in + n_out)), n_in, n_out),
+    # 4 × Xavier's limit: σ'(0) = 1/4, so Glorot & Bengio's variance argument
+    # for sigmoid units asks for weights four times the tanh scale.
+    "xavier_sigmoid": lambda rng, n_in, n_out: _uniform(rng, 4.0 * np.sqrt(6.0 / (n_in + n_out)),
+                                                        n_in, n_out),
     # N(0, 2/n_in): He et al. (2015), for ReLU.
     "he": lambda rng, n_in, n_out: (rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in), np.zeros(n_out)),
 }
@@ -154,12 +159,12 @@ def _check_y(X, y) -> np.ndarray:
 
 
 def forward(params, X, activation: str = "sigmoid"):
-    """Return ``(logits, zs, activations)`` of a forward pass.
+    """Return ``(logits, zs, layer_inputs)`` of a forward pass.
 
     ``zs[l]`` is the pre-activation of hidden layer l+1 and
-    ``activations[l]`` its input (``activations[0]`` is ``X``), so
-    ``activations[1:]`` are the hidden layers' outputs; ``logits`` has shape
-    ``(batch, n_out)``.
+    ``layer_inputs[l]`` the input of layer l+1 (``layer_inputs[0]`` is ``X``),
+    so ``layer_inputs[1:]`` are the hidden layers' outputs; ``logits`` has
+    shape ``(batch, n_out)``.
 
     >>> params = init_params([2, 3, 1], np.random.default_rng(0))
     >>> logits, zs, acts = forward(params, np.zeros((4, 2)))
@@ -171,15 +176,15 @@ def forward(params, X, activation: str = "sigmoid"):
     act = _activation(activation)
     _check_params(params)
     X = _check_X(params, X)
-    zs, activations = [], [X]
+    zs, layer_inputs = [], [X]
     a = X
     for W, b in params[:-1]:
         z = a @ W + b
         a = act.forward(z)
         zs.append(z)
-        activations.append(a)
+        layer_inputs.append(a)
     W, b = params[-1]
-    return a @ W + b, zs, activations
+    return a @ W + b, zs, layer_inputs
 
 
 def loss_and_grads(params, X, y, activation: str = "sigmoid"):
@@ -203,19 +208,19 @@ def loss_and_grads(params, X, y, activation: str = "sigmoid"):
     Chapter 4 for every gradient it measures.
     """
     act = _activation(activation)
-    logits, zs, activations = forward(params, X, activation)
+    logits, zs, layer_inputs = forward(params, X, activation)
     if logits.shape[1] != 1:
         raise ValueError(f"the last layer must have one output unit, got {logits.shape[1]}")
-    y = _check_y(activations[0], y)
+    y = _check_y(layer_inputs[0], y)
     batch = y.shape[0]
     loss = float(np.mean(neuron_loss(logits, y)))
     delta = loss_gradient_wrt_logit(logits, y) / batch  # dL/dz of the output layer, averaged over the batch
     grads = [None] * len(params)
     for layer in range(len(params) - 1, -1, -1):
         W, _ = params[layer]
-        grads[layer] = (activations[layer].T @ delta, delta.sum(axis=0))
+        grads[layer] = (layer_inputs[layer].T @ delta, delta.sum(axis=0))
         if layer > 0:
-            delta = (delta @ W.T) * act.derivative(zs[layer - 1], activations[layer])
+            delta = (delta @ W.T) * act.derivative(zs[layer - 1], layer_inputs[layer])
     return loss, grads
 
 

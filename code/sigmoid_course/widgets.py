@@ -162,7 +162,7 @@ def draw_gradient_norms(depth: int, activation: str, init: str, *, X, y, seed: i
         print("first / last is undefined: the last hidden layer gets no gradient")
 
 
-def gradient_norm_explorer(X, y, depth: int = 4, activation: str = "sigmoid", init: str = "standard",
+def gradient_norm_explorer(X, y, depth: int = 4, activation: str = "sigmoid", init: str = "uniform_fan_in",
                            seed: int = 3) -> widgets.VBox:
     """Return controls for depth, activation and initialisation over a plot of per-layer gradient norms.
 
