@@ -7,10 +7,10 @@ STAMP := $(VENV)/.installed-from-requirements
 BUILD := _build
 SITE := $(BUILD)/html
 
-.PHONY: help install widgets-js test test-unit test-nbval book-strict test-book test-site test-lab book book-fresh execute lab bench clean
+.PHONY: help install widgets-js lint test test-unit test-nbval book-strict test-book test-site test-lab book book-fresh execute lab bench clean
 
 help:
-	@echo "make book | test | lab | bench | book-fresh | execute | install | widgets-js | clean  (see README.md)"
+	@echo "make book | test | lint | lab | bench | book-fresh | execute | install | widgets-js | clean  (see README.md)"
 
 # The environment: a virtual environment made from requirements.txt, remade
 # whenever requirements.txt or pyproject.toml changes.
@@ -52,7 +52,19 @@ install: $(STAMP) $(WIDGETS_JS_IF_NPM)
 
 # ---- tests ---------------------------------------------------------------
 # The browser tests drive the system's Chromium (CHROMIUM overrides the path).
-test: test-unit test-nbval test-book test-site test-lab
+# The lint runs first: it takes a second and fails before the slow parts.
+test: lint test-unit test-nbval test-book test-site test-lab
+
+# ruff (configured in pyproject.toml) over the Python code and, separately, the
+# code cells of the chapters, so that each report has its own count; both run
+# even when the first fails.
+lint: $(STAMP)
+	@status=0; \
+	echo "ruff: code/ tests/ benchmarks/ _ext/"; \
+	$(BIN)/ruff check code tests benchmarks _ext || status=1; \
+	echo "ruff: chapters/*.ipynb"; \
+	$(BIN)/ruff check chapters/*.ipynb || status=1; \
+	exit $$status
 
 BROWSER_TESTS := --ignore=tests/test_book.py --ignore=tests/test_site.py --ignore=tests/test_jupyterlab.py
 
@@ -95,8 +107,12 @@ execute: $(STAMP)
 		$(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; \
 	done
 
+# Extra options for JupyterLab, e.g. `make lab LAB_ARGS=--allow-root` (as root,
+# in a container) or LAB_ARGS="--no-browser --port 8899".
+LAB_ARGS ?=
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab chapters/
+	$(BIN)/jupyter lab $(LAB_ARGS) chapters/
 
 # Includes benchmarks/site_budget.py: page weight per chapter, and the time of
 # a full build against a rebuild after one chapter changed (in a temporary copy).
