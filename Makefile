@@ -61,9 +61,9 @@ test: lint test-unit test-nbval test-book test-site test-lab
 lint: $(STAMP)
 	@status=0; \
 	echo "ruff: code/ tests/ benchmarks/ _ext/"; \
-	$(BIN)/ruff check code tests benchmarks _ext || status=1; \
+	$(BIN)/ruff check --output-format concise code tests benchmarks _ext || status=1; \
 	echo "ruff: chapters/*.ipynb"; \
-	$(BIN)/ruff check chapters/*.ipynb || status=1; \
+	$(BIN)/ruff check --output-format concise chapters/*.ipynb || status=1; \
 	exit $$status
 
 BROWSER_TESTS := --ignore=tests/test_book.py --ignore=tests/test_site.py --ignore=tests/test_jupyterlab.py
