@@ -84,6 +84,16 @@ def test_binder_installs_what_a_reader_needs_and_not_the_test_tools():
     assert not binder & {"pytest", "playwright", "jupyter-book", "ruff", "nbval"}
 
 
+def test_binder_pins_every_dependency_of_the_package():
+    # postBuild installs the package with --no-deps: its dependencies must
+    # already be there.
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    needed = {_name(re.split(r"[\s<>=!~;\[]", d, maxsplit=1)[0])
+              for d in pyproject["project"]["dependencies"]}
+    binder = set(_pins(_requirements(BINDER / "requirements.txt"), "binder"))
+    assert needed and needed <= binder, f"missing on Binder: {needed - binder}"
+
+
 def test_postbuild_installs_the_package_once_without_its_dependencies():
     script = (BINDER / "postBuild").read_text()
     commands = [
