@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-from-requirements
 BUILD := _build
 SITE := $(BUILD)/html
 
-.PHONY: help install widgets-js test test-unit test-nbval book-strict test-book test-site test-lab book book-fresh execute lab bench clean
+.PHONY: help install widgets-js test test-unit test-nbval book-strict test-book test-pdf test-site test-lab book book-fresh execute lab bench pdf clean
 
 help:
 	@echo "make book | test | lab | bench | book-fresh | execute | install | widgets-js | clean  (see README.md)"
@@ -52,9 +52,10 @@ install: $(STAMP) $(WIDGETS_JS_IF_NPM)
 
 # ---- tests ---------------------------------------------------------------
 # The browser tests drive the system's Chromium (CHROMIUM overrides the path).
-test: test-unit test-nbval test-book test-site test-lab
+test: test-unit test-nbval test-book test-pdf test-site test-lab
 
-BROWSER_TESTS := --ignore=tests/test_book.py --ignore=tests/test_site.py --ignore=tests/test_jupyterlab.py
+BROWSER_TESTS := --ignore=tests/test_book.py --ignore=tests/test_site.py --ignore=tests/test_jupyterlab.py \
+	--ignore=tests/test_pdf.py
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider --doctest-modules code/sigmoid_course \
@@ -78,6 +79,20 @@ test-site: book-strict
 # Chapter 1 run in JupyterLab in Chromium, as a reader would.
 test-lab: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider tests/test_jupyterlab.py
+
+# ---- the whole book as one PDF --------------------------------------------
+# The single-page build printed by the OS's Chromium (tools/book_pdf.py), with
+# a table of contents, page numbers, solutions open and each explorer's initial
+# frame. A copy goes next to the site's pages, where the landing page links it.
+PDF := $(BUILD)/pdf/sigmoid-course.pdf
+
+pdf: $(STAMP) $(WIDGETS_JS)
+	$(BIN)/jupyter-book build --builder singlehtml -W --keep-going .
+	PYTHONPATH=tests $(BIN)/python tools/book_pdf.py $(BUILD)/singlehtml $(PDF)
+	@if [ -d $(SITE) ]; then cp $(PDF) $(SITE)/sigmoid-course.pdf; fi
+
+test-pdf: pdf
+	$(BIN)/python -m pytest -p no:cacheprovider tests/test_pdf.py
 
 # ---- the book ------------------------------------------------------------
 book: $(STAMP) $(WIDGETS_JS_IF_NPM)
