@@ -7,10 +7,10 @@ STAMP := $(VENV)/.installed-from-requirements
 BUILD := _build
 SITE := $(BUILD)/html
 
-.PHONY: help install widgets-js lint test test-unit test-nbval book-strict test-book test-site test-lab book book-fresh execute lab bench clean
+.PHONY: help install widgets-js lint test test-unit test-nbval book-strict test-book test-pdf test-site test-lab book book-fresh execute lab bench pdf clean
 
 help:
-	@echo "make book | test | lint | lab | bench | book-fresh | execute | install | widgets-js | clean  (see README.md)"
+	@echo "make book | test | lint | pdf | lab | bench | book-fresh | execute | install | widgets-js | clean  (see README.md)"
 
 # The environment: a virtual environment made from requirements.txt, remade
 # whenever requirements.txt or pyproject.toml changes.
@@ -53,7 +53,7 @@ install: $(STAMP) $(WIDGETS_JS_IF_NPM)
 # ---- tests ---------------------------------------------------------------
 # The browser tests drive the system's Chromium (CHROMIUM overrides the path).
 # The lint runs first: it takes a second and fails before the slow parts.
-test: lint test-unit test-nbval test-book test-site test-lab
+test: lint test-unit test-nbval test-book test-pdf test-site test-lab
 
 # ruff (configured in pyproject.toml) over the Python code and, separately, the
 # code cells of the chapters, so that each report has its own count; both run
@@ -66,7 +66,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check --output-format concise chapters/*.ipynb || status=1; \
 	exit $$status
 
-BROWSER_TESTS := --ignore=tests/test_book.py --ignore=tests/test_site.py --ignore=tests/test_jupyterlab.py
+BROWSER_TESTS := --ignore=tests/test_book.py --ignore=tests/test_site.py --ignore=tests/test_jupyterlab.py \
+	--ignore=tests/test_pdf.py
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider --doctest-modules code/sigmoid_course \
@@ -90,6 +91,20 @@ test-site: book-strict
 # Chapter 1 run in JupyterLab in Chromium, as a reader would.
 test-lab: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider tests/test_jupyterlab.py
+
+# ---- the whole book as one PDF --------------------------------------------
+# The single-page build printed by the OS's Chromium (tools/book_pdf.py), with
+# a table of contents, page numbers, solutions open and each explorer's initial
+# frame. A copy goes next to the site's pages, where the landing page links it.
+PDF := $(BUILD)/pdf/sigmoid-course.pdf
+
+pdf: $(STAMP) $(WIDGETS_JS)
+	$(BIN)/jupyter-book build --builder singlehtml -W --keep-going .
+	PYTHONPATH=tests $(BIN)/python tools/book_pdf.py $(BUILD)/singlehtml $(PDF)
+	@if [ -d $(SITE) ]; then cp $(PDF) $(SITE)/sigmoid-course.pdf; fi
+
+test-pdf: pdf
+	$(BIN)/python -m pytest -p no:cacheprovider tests/test_pdf.py
 
 # ---- the book ------------------------------------------------------------
 book: $(STAMP) $(WIDGETS_JS_IF_NPM)
