@@ -102,11 +102,10 @@ def logistic_regression_gradient(w: ArrayLike, X: ArrayLike,
 def logistic_regression_hessian(w: ArrayLike, X: ArrayLike) -> np.ndarray:
     """Return the Hessian XᵀSX/n, S = diag(σ'(Xw)), of the mean cross-entropy.
 
-    The logits are Xw.
-
-    It does not depend on the labels, and it is the Fisher information of the
-    model per example: σ'(zᵢ) is the variance of the label yᵢ.  There is no
-    intercept term; a column of ones in X plays that role.  σ' is computed
+    The logits are z = Xw.  The Hessian does not depend on the labels, and
+    it is the Fisher information of the model per example: σ'(zᵢ) is the
+    variance of the label yᵢ.  There is no intercept term; a column of ones
+    in X plays that role.  σ' is computed
     in the accurate form σ(z)σ(−z), so saturated points contribute their tiny
     curvature rather than a rounded 0 or a negative number.
 
