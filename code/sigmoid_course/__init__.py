@@ -16,6 +16,15 @@ from layer to layer, measured), :mod:`plotting` (the shared figure style) and
 from .activations import log_sigmoid, logit, sigmoid, sigmoid_prime, sigmoid_second, softplus
 from .derivatives import central_difference, complex_step_derivative, numerical_gradient, relative_error
 from .datasets import gaussian_clusters, two_moons, xor
+from .gates import glu, glu_gradients, recurrent_jacobian_norms, silu, silu_prime
+from .logistic_regression import (
+    LogisticRegressionFit,
+    fit_logistic_regression,
+    logistic_regression_gradient,
+    logistic_regression_hessian,
+    logistic_regression_loss,
+)
+from .softmax import log_softmax, softmax, softmax_jacobian
 from .gradient_flow import (
     chain_factors,
     initial_gradient_norms,
@@ -40,6 +49,19 @@ from .precision import sigmoid_prime_reference, sigmoid_reference, ulp_error
 from .widgets import gradient_norm_explorer, make_explorer, sigmoid_explorer, tangent_explorer
 
 __all__ = [
+    "LogisticRegressionFit",
+    "fit_logistic_regression",
+    "glu",
+    "glu_gradients",
+    "log_softmax",
+    "logistic_regression_gradient",
+    "logistic_regression_hessian",
+    "logistic_regression_loss",
+    "recurrent_jacobian_norms",
+    "silu",
+    "silu_prime",
+    "softmax",
+    "softmax_jacobian",
     "COLORS",
     "accuracy",
     "central_difference",

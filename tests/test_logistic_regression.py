@@ -1,0 +1,194 @@
+"""Unit tests of sigmoid_course.logistic_regression against independent references.
+
+References: the cross-entropy in 50-digit decimal arithmetic, central
+differences of the loss and of the gradient, the Fisher information summed
+over both labels by hand, and the closed-form maximum-likelihood weights of
+models whose features take one or two values (logits of group frequencies).
+"""
+
+from decimal import Decimal, localcontext
+
+import numpy as np
+import pytest
+
+from sigmoid_course import (
+    fit_logistic_regression,
+    logistic_regression_gradient,
+    logistic_regression_hessian,
+    logistic_regression_loss,
+)
+
+
+def overlapping_data(n=120, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, 2))
+    X = np.column_stack([np.ones(n), x])
+    p = 1.0 / (1.0 + np.exp(-(X @ np.array([0.3, 1.5, -1.0]))))
+    y = (rng.uniform(size=n) < p).astype(float)
+    return X, y
+
+
+def central(f, w, h=1e-6):
+    cols = []
+    for j in range(w.size):
+        step = np.zeros_like(w)
+        step[j] = h
+        cols.append((np.asarray(f(w + step)) - np.asarray(f(w - step))) / (2 * h))
+    return np.stack(cols, axis=-1)
+
+
+def test_loss_matches_the_50_digit_cross_entropy():
+    X, y = overlapping_data(20)
+    w = np.array([0.4, -2.0, 3.0])
+    with localcontext() as ctx:
+        ctx.prec = 50
+        total = Decimal(0)
+        for xi, yi in zip(X, y):
+            z = sum(Decimal(float(a)) * Decimal(float(b)) for a, b in zip(xi, w))
+            p = 1 / (1 + (-z).exp())
+            total -= p.ln() if yi == 1 else (1 - p).ln()
+        exact = float(total / len(y))
+    assert logistic_regression_loss(w, X, y) == pytest.approx(exact, rel=1e-14)
+
+
+def test_loss_stays_finite_for_huge_logits():
+    loss = logistic_regression_loss([1000.0], [[1.0], [-1.0]], [0, 1])
+    assert loss == pytest.approx(1000.0, rel=1e-15)
+
+
+def test_gradient_matches_central_differences_of_the_loss():
+    X, y = overlapping_data()
+    w = np.array([0.2, -0.7, 1.1])
+    numeric = central(lambda v: logistic_regression_loss(v, X, y), w)
+    np.testing.assert_allclose(logistic_regression_gradient(w, X, y), numeric,
+                               atol=1e-9)
+
+
+def test_hessian_matches_central_differences_of_the_gradient():
+    X, y = overlapping_data()
+    w = np.array([0.2, -0.7, 1.1])
+    numeric = central(lambda v: logistic_regression_gradient(v, X, y), w)
+    np.testing.assert_allclose(logistic_regression_hessian(w, X), numeric,
+                               atol=1e-8)
+
+
+def test_hessian_is_the_fisher_information_summed_over_both_labels():
+    X, _ = overlapping_data(30)
+    w = np.array([0.5, 1.0, -2.0])
+    fisher = np.zeros((3, 3))
+    for xi in X:
+        p = 1.0 / (1.0 + np.exp(-xi @ w))
+        for label, prob in ((1.0, p), (0.0, 1.0 - p)):
+            score = (p - label) * xi
+            fisher += prob * np.outer(score, score)
+    np.testing.assert_allclose(logistic_regression_hessian(w, X), fisher / len(X),
+                               rtol=1e-12)
+
+
+def test_hessian_is_positive_semidefinite_and_saturated_points_add_nothing():
+    X, _ = overlapping_data()
+    w = np.array([0.2, -0.7, 1.1])
+    H = logistic_regression_hessian(w, X)
+    assert np.linalg.eigvalsh(H).min() > 0
+    # One more point with logit 800: its σ' is e^(−800), so n·H is unchanged.
+    far = np.array([[1.0, 800.0, 0.0]])
+    H_more = logistic_regression_hessian(np.array([0.0, 1.0, 0.0]), np.vstack([X, far]))
+    H_base = logistic_regression_hessian(np.array([0.0, 1.0, 0.0]), X)
+    np.testing.assert_allclose(H_more * (len(X) + 1), H_base * len(X), rtol=1e-15)
+
+
+def test_intercept_only_model_gives_the_logit_of_the_frequency():
+    y = np.array([1, 1, 1, 0, 0, 1, 0, 1, 1, 1], dtype=float)
+    X = np.ones((10, 1))
+    for method, rate in (("newton", 1.0), ("gradient", 4.0)):
+        fit = fit_logistic_regression(X, y, method=method, learning_rate=rate,
+                                      max_iter=10_000, tol=1e-12)
+        assert fit.converged
+        assert fit.w[0] == pytest.approx(np.log(0.7 / 0.3), rel=1e-10)
+
+
+def test_binary_feature_gives_the_logits_of_both_groups():
+    x = np.array([0, 0, 0, 0, 1, 1, 1, 1, 1], dtype=float)
+    y = np.array([1, 0, 0, 0, 1, 1, 0, 1, 1], dtype=float)
+    X = np.column_stack([np.ones_like(x), x])
+    fit = fit_logistic_regression(X, y, tol=1e-13)
+    w0 = np.log(0.25 / 0.75)
+    w1 = np.log(0.8 / 0.2) - w0
+    np.testing.assert_allclose(fit.w, [w0, w1], rtol=1e-11)
+
+
+def test_newton_converges_quadratically_and_faster_than_gradient_descent():
+    X, y = overlapping_data()
+    newton = fit_logistic_regression(X, y, tol=1e-10)
+    rate = 4.0 / np.linalg.eigvalsh(X.T @ X / len(y)).max()
+    gd = fit_logistic_regression(X, y, "gradient", learning_rate=rate,
+                                 max_iter=100_000, tol=1e-10)
+    assert newton.converged and gd.converged
+    assert newton.iterations < 10 < gd.iterations
+    g = newton.gradient_norms
+    # Quadratic: each gradient norm is at most a constant times the square of
+    # the one before (measured 0.8 to 6.5 here), until rounding takes over.
+    big = g[:-1] > 1e-7
+    assert np.all(g[1:][big] <= 20 * g[:-1][big] ** 2)
+    # Gradient descent is linear: its ratio is a constant far above that.
+    assert gd.gradient_norms[-1] / gd.gradient_norms[-2] > 0.5
+    np.testing.assert_allclose(newton.w, gd.w, atol=1e-8)
+    assert len(newton.losses) == newton.iterations + 1
+    assert np.all(np.diff(gd.losses) <= 1e-15)  # falls, up to rounding
+
+
+def test_iteration_limit_leaves_the_fit_unconverged():
+    X, y = overlapping_data()
+    fit = fit_logistic_regression(X, y, "gradient", learning_rate=0.1, max_iter=3)
+    assert fit.iterations == 3 and not fit.converged
+
+
+@pytest.mark.parametrize("method", ["newton", "gradient"])
+def test_separable_data_raise_instead_of_returning_huge_weights(method):
+    X = np.column_stack([np.ones(6), [-3.0, -2.0, -1.0, 1.0, 2.0, 3.0]])
+    y = np.array([0, 0, 0, 1, 1, 1])
+    with pytest.raises(ValueError, match="no finite maximum-likelihood solution"):
+        fit_logistic_regression(X, y, method=method, learning_rate=1.0,
+                                max_iter=10_000)
+
+
+def test_one_overlapping_pair_makes_the_data_fit():
+    X = np.column_stack([np.ones(6), [-3.0, -2.0, -1.0, 1.0, 2.0, 3.0]])
+    y = np.array([0, 0, 1, 0, 1, 1])
+    assert fit_logistic_regression(X, y).converged
+
+
+def test_too_large_a_learning_rate_is_reported():
+    X, y = overlapping_data()
+    with pytest.raises(ValueError, match="diverged"):
+        fit_logistic_regression(X * 1e150, y, "gradient", learning_rate=1e200,
+                                max_iter=50)
+
+
+@pytest.mark.parametrize("kwargs, exc, words", [
+    (dict(X=[1.0, 2.0]), ValueError, "X must be a non-empty 2-D array"),
+    (dict(X=[[np.inf, 1.0], [0.0, 1.0]]), ValueError, "X must be finite"),
+    (dict(X="X"), TypeError, "X must be a number"),
+    (dict(y=[0, 1, 0.5]), ValueError, "y must contain only 0 and 1, got 0.5"),
+    (dict(y=[0, 1]), ValueError, "y must have shape"),
+    (dict(method="lbfgs"), ValueError, "method must be one of"),
+    (dict(learning_rate=0.0), ValueError, "learning_rate must be a positive"),
+    (dict(learning_rate="fast"), TypeError, "learning_rate must be"),
+    (dict(max_iter=0), ValueError, "max_iter must be at least 1"),
+    (dict(max_iter=2.5), TypeError, "max_iter must be an integer"),
+    (dict(tol=-1.0), ValueError, "tol must be a positive"),
+    (dict(X=[[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]]), ValueError, "linearly independent"),
+])
+def test_bad_arguments_are_refused(kwargs, exc, words):
+    args = dict(X=[[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]], y=[0, 1, 0])
+    args.update(kwargs)
+    with pytest.raises(exc, match=words):
+        fit_logistic_regression(**args)
+
+
+def test_bad_weights_are_refused():
+    X = [[1.0, 0.0], [1.0, 1.0]]
+    with pytest.raises(ValueError, match=r"w must have shape \(2,\)"):
+        logistic_regression_hessian([1.0], X)
+    with pytest.raises(ValueError, match="w must be finite"):
+        logistic_regression_gradient([np.nan, 0.0], X, [0, 1])
