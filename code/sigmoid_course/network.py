@@ -328,3 +328,88 @@ def hidden_bias_gradient_norms(grads) -> np.ndarray:
     Explained in: Chapter 4, "Learning speed per layer".
     """
     return np.array([np.linalg.norm(db) for _, db in grads[:-1]])
+
+
+def logit_linearity(params, X, activation: str = "sigmoid") -> float:
+    """Return the share of the logit's variance on X that an affine fit explains.
+
+    The network's logit is fitted by least squares with c + Xw; the result
+    is the coefficient of determination R² of that fit.  It is 1 when the
+    network computes an affine function of its input (no hidden layer, or
+    hidden units kept in the linear part of their activation) and falls as
+    the network bends its decision boundary, so 1 − R² measures how much of
+    what the network computes on X is nonlinear.
+
+    >>> X = np.random.default_rng(0).normal(size=(50, 2))
+    >>> line = init_params([2, 1], np.random.default_rng(1))
+    >>> print(f"{logit_linearity(line, X):.6f}")
+    1.000000
+
+    Explained in: Chapter 3, "Two moons".
+    """
+    logits, _, layer_inputs = forward(params, X, activation)
+    X = layer_inputs[0]
+    if X.shape[0] <= X.shape[1] + 1:
+        raise ValueError(f"X must hold more examples than its {X.shape[1]} features "
+                         f"+ 1 for a least-squares fit, got {X.shape[0]}")
+    logit = logits[:, 0]
+    centred = logit - logit.mean()
+    total = float(centred @ centred)
+    if total == 0.0:
+        return 1.0  # a constant logit is an affine function of X
+    design = np.column_stack([np.ones(X.shape[0]), X])
+    coef, *_ = np.linalg.lstsq(design, logit, rcond=None)
+    residual = logit - design @ coef
+    return 1.0 - float(residual @ residual) / total
+
+
+def fewest_errors_of_a_line(X, y) -> int:
+    """Return the fewest errors that any straight boundary makes on 2-D data (X, y).
+
+    Exhaustive and exact for points in general position: any line can be
+    moved, without changing which side a point lies on, until it passes
+    through two data points, and a line through two points can then be
+    nudged to put each of them on either side.  So the minimum over all
+    lines is the minimum, over all pairs of points and both orientations,
+    of the errors among the other points.  n(n − 1)/2 candidate lines: fine
+    for a few hundred points.  Logistic regression minimises the
+    cross-entropy instead, so it can make more errors than this.
+
+    No line separates XOR's classes, but one error suffices:
+
+    >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    >>> fewest_errors_of_a_line(X, np.array([[0], [1], [1], [0]]))
+    1
+
+    Explained in: Chapter 3, "Two moons".
+    """
+    from ._arrays import as_numeric_array
+
+    X, _ = as_numeric_array(X, "X", allow_complex=False)
+    labels, _ = as_numeric_array(y, "y", allow_complex=False)
+    if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] < 2:
+        raise ValueError(f"X must have shape (n, 2) with n >= 2, got {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X contains NaN or inf")
+    if labels.shape not in ((X.shape[0],), (X.shape[0], 1)):
+        raise ValueError(f"y must have shape ({X.shape[0]},) or ({X.shape[0]}, 1), "
+                         f"got {labels.shape}")
+    check_labels(labels)
+    positive = labels.reshape(-1) == 1
+    first, second = np.triu_indices(X.shape[0], 1)
+    direction = X[second] - X[first]
+    normals = np.column_stack([-direction[:, 1], direction[:, 0]])
+    offsets = np.sum(normals * X[first], axis=1)
+    # Points within rounding distance of a candidate line lie on it (the pair itself).
+    tolerance = 1e-12 * np.abs(normals).sum(axis=1) * (1.0 + np.abs(X).max())
+    best = X.shape[0]
+    for start in range(0, first.size, 4096):
+        block = slice(start, start + 4096)
+        side = X @ normals[block].T - offsets[block]
+        above, below = side > tolerance[block], side < -tolerance[block]
+        pos, neg = positive[:, None], ~positive[:, None]
+        errors_if_above_is_1 = (above & neg).sum(0) + (below & pos).sum(0)
+        errors_if_above_is_0 = (below & neg).sum(0) + (above & pos).sum(0)
+        fewest = np.minimum(errors_if_above_is_1, errors_if_above_is_0)
+        best = min(best, int(fewest.min()))
+    return best
