@@ -12,9 +12,15 @@ from numpy.typing import ArrayLike
 
 from ._arrays import as_numeric_array, as_result
 
-__all__ = ["sigmoid", "sigmoid_prime", "sigmoid_second", "logit", "softplus", "log_sigmoid"]
+__all__ = [
+    "sigmoid", "sigmoid_prime", "sigmoid_second", "logit", "softplus", "log_sigmoid",
+]
 
 _F64 = np.dtype(np.float64)
+_SIGN_BIT = np.uint64(1 << 63)
+# 1.0 as a read-only 0-d array: numpy converts it faster than the Python float.
+_ONE = np.array(1.0)
+_ONE.flags.writeable = False
 
 
 def _exp_of_left_half(x: np.ndarray):
@@ -29,7 +35,7 @@ def _exp_of_left_half(x: np.ndarray):
 
 
 def _as_input(x: ArrayLike):
-    """Return ``(array, result_dtype)`` like ``as_numeric_array``, without widening floats.
+    """Return ``(array, result_dtype)`` as ``as_numeric_array`` does, floats unwidened.
 
     A float16/float32 array is returned as it is: the kernels widen it block
     by block, so no float64 copy of the whole input is made.  A float64 array
@@ -42,8 +48,8 @@ def _as_input(x: ArrayLike):
     return as_numeric_array(x)
 
 
-def _split_exp_minus_abs(x: np.ndarray, el: np.ndarray, q: np.ndarray, eh: np.ndarray):
-    """Fill float64 ``eh``, ``el``, ``q`` for real ``x``: e^(−|x|) = eh + el and q = 1 + eh, exactly.
+def _split_exp(el: np.ndarray, q: np.ndarray, eh: np.ndarray) -> None:
+    """Turn ``el`` = −|x| into e^(−|x|) = eh + el, with q = 1 + eh, all exactly (float64).
 
     e = exp(−|x|) never overflows.  Rounding 1 + e to q loses the low bits of
     e; Fast2Sum (Higham 2002, ch. 4) recovers them without rounding, since
@@ -52,42 +58,51 @@ def _split_exp_minus_abs(x: np.ndarray, el: np.ndarray, q: np.ndarray, eh: np.nd
     keeps σ within 2 ulp and σ' within 4 ulp: the plain e/(1 + e) and
     e/(1 + e)² reach 2.4 and 4.1 ulp near x = −2.7, because the rounding of
     1 + e adds up to one more ulp on top of the exponential's own error.
-    A float16/float32 ``x`` is widened exactly by the first step, which
-    writes |x| into the float64 ``el``.
+    (Outputs are passed positionally and 1.0 as a 0-d array: at a thousand
+    elements numpy's per-call overhead is most of the cost.)
     """
-    np.abs(x, out=el)
-    np.negative(el, out=el)
-    np.exp(el, out=el)
-    np.add(1.0, el, out=q)
-    np.subtract(q, 1.0, out=eh)
-    np.subtract(el, eh, out=el)
+    np.exp(el, el)
+    np.add(_ONE, el, q)
+    np.subtract(q, _ONE, eh)
+    np.subtract(el, eh, el)
 
 
 def _sigmoid_kernel(x, out, el, q, eh, mask) -> None:
     # σ(−|x|) = e/(1 + e) = eh/q + el/q² to first order in el.
-    _split_exp_minus_abs(x, el, q, eh)
-    np.divide(eh, q, out=eh)
-    np.multiply(q, q, out=q)
-    np.divide(el, q, out=el)
-    s = np.add(eh, el, out=eh)
+    _split_exp(el, q, eh)
+    np.divide(eh, q, eh)
+    np.multiply(q, q, q)
+    np.divide(el, q, el)
+    s = np.add(eh, el, eh)
     # σ(x) = σ(−|x|) for x < 0 and 1 − σ(−|x|) for x ≥ 0, that is
     # |[x ≥ 0] − σ(−|x|)|, with no branch; NaN stays NaN.  1 − σ(−|x|) is
     # accurate because σ(−|x|) ≤ ½ and carries less than an ulp of error.
-    np.subtract(np.greater_equal(x, 0, out=mask), s, out=s)
-    np.abs(s, out=out)  # the only rounding to a float16/float32 result
+    np.subtract(np.greater_equal(x, 0.0, mask), s, s)
+    np.abs(s, out)  # the only rounding to a float16/float32 result
 
 
 def _sigmoid_prime_kernel(x, out, el, q, eh, mask) -> None:
     # σ' is even: σ'(x) = f(e) with f(e) = e/(1 + e)² and e = e^(−|x|) = eh + el,
     # so σ' = f(eh) + el·f'(eh) = eh/q² + el(1 − eh)/q³ to first order.
-    _split_exp_minus_abs(x, el, q, eh)
-    np.divide(el, q, out=el)
-    np.multiply(q, q, out=q)
-    np.divide(el, q, out=el)  # el/q³
-    d = np.divide(eh, q, out=q)  # eh/q²
-    np.multiply(el, eh, out=eh)
-    np.subtract(el, eh, out=el)  # el(1 − eh)/q³
-    np.add(d, el, out=out)  # the only rounding to a float16/float32 result
+    _split_exp(el, q, eh)
+    np.divide(el, q, el)
+    np.multiply(q, q, q)
+    np.divide(el, q, el)  # el/q³
+    d = np.divide(eh, q, q)  # eh/q²
+    np.multiply(el, eh, eh)
+    np.subtract(el, eh, el)  # el(1 − eh)/q³
+    np.add(d, el, out)  # the only rounding to a float16/float32 result
+
+
+def _sigmoid_second_kernel(x, out, el, q, eh, mask) -> None:
+    # σ'' = −σ'(x)·tanh(x/2), all in float64, rounded once to the result dtype.
+    _sigmoid_prime_kernel(x, q, el, q, eh, mask)
+    np.divide(x, 2.0, out=el, dtype=_F64)
+    np.tanh(el, el)
+    np.negative(q, q)
+    np.multiply(q, el, q)
+    # `+ 0.0` turns the -0.0 that the product gives at x = 0 into 0.0.
+    np.add(q, 0.0, out)
 
 
 # Elements per block.  The four work arrays (three float64, one bool) take
@@ -99,7 +114,7 @@ _BLOCK = 1 << 15
 
 
 def _blockwise(kernel, x: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """Return an array of ``dtype`` that ``kernel(x, out, *work)`` has filled block by block.
+    """Return an array of ``dtype`` filled by ``kernel(x, out, *work)``, block by block.
 
     The compensated formulas need three float64 work arrays and a mask.  A
     fresh set of work arrays the size of a large input would cost more than
@@ -107,31 +122,41 @@ def _blockwise(kernel, x: np.ndarray, dtype: np.dtype) -> np.ndarray:
     between passes) and, for float32 input, three times the input's memory.
     So the work arrays have at most ``_BLOCK`` elements, are allocated once
     per call and reused for every block.  An input of at most ``_BLOCK``
-    elements is one block: no loop and no slicing.  Float16/float32 blocks
-    are widened to float64 inside the first step and rounded once in the
-    last, which writes into ``out`` in the result dtype.
+    elements is one block: no loop and no slicing.  The first work array
+    enters the kernel holding −|x| in float64, which widens a float16/float32
+    block exactly; the kernel's last step rounds once into ``out``, in the
+    result dtype.
     """
-    out = np.empty(x.shape, dtype=dtype)
     n = x.size
-    m = min(n, _BLOCK)
-    el, q = np.empty(m, _F64), np.empty(m, _F64)
-    # A float64 result block can serve as the third work array.
-    eh = None if dtype == _F64 else np.empty(m, _F64)
-    mask = np.empty(m, np.bool_)
-    if n <= _BLOCK:
-        flat_out = out.reshape(-1)
-        kernel(x.reshape(-1), flat_out, el, q, flat_out if eh is None else eh, mask)
+    out = np.empty(x.shape, dtype=dtype)
+    # A native float64 result can serve as the third work array.
+    wide = dtype is _F64
+    if n <= _BLOCK:  # one block: work arrays of x's shape, no reshaping, no loop
+        el, q, mask = np.empty(x.shape), np.empty(x.shape), np.empty(x.shape, np.bool_)
+        np.abs(x, el)
+        np.negative(el, el)
+        kernel(x, out, el, q, out if wide else np.empty(x.shape), mask)
         return out
+    el, q, mask = np.empty(_BLOCK), np.empty(_BLOCK), np.empty(_BLOCK, np.bool_)
+    eh = None if wide else np.empty(_BLOCK)
     flat_x, flat_out = x.reshape(-1), out.reshape(-1)
+    bits = x.dtype is _F64  # −|x| in one pass instead of two: set the sign bit
+    if bits:
+        x_bits, el_bits = flat_x.view(np.uint64), el.view(np.uint64)
     for start in range(0, n, _BLOCK):
         stop = min(start + _BLOCK, n)
         k = stop - start
-        o = flat_out[start:stop]
-        if k < m:
-            work = (el[:k], q[:k], o if eh is None else eh[:k], mask[:k])
+        xb, o = flat_x[start:stop], flat_out[start:stop]
+        if k < _BLOCK:  # the last, shorter block
+            work = (el[:k], q[:k], o if wide else eh[:k], mask[:k])
         else:
-            work = (el, q, o if eh is None else eh, mask)
-        kernel(flat_x[start:stop], o, *work)
+            work = (el, q, o if wide else eh, mask)
+        if bits:  # NaN stays NaN
+            np.bitwise_or(x_bits[start:stop], _SIGN_BIT, el_bits[:k])
+        else:
+            np.abs(xb, work[0])
+            np.negative(work[0], work[0])
+        kernel(xb, o, *work)
     return out
 
 
@@ -139,16 +164,6 @@ def _result(out: np.ndarray):
     """A 0-d result becomes a numpy scalar, as ``as_result`` does."""
     return out[()] if out.ndim == 0 else out
 
-
-def _sigmoid_second_kernel(x, out, el, q, eh, mask) -> None:
-    # σ'' = −σ'(x)·tanh(x/2), all in float64, rounded once to the result dtype.
-    _sigmoid_prime_kernel(x, q, el, q, eh, mask)
-    np.divide(x, 2.0, out=el, dtype=_F64)
-    np.tanh(el, out=el)
-    np.negative(q, out=q)
-    np.multiply(q, el, out=q)
-    # `+ 0.0` turns the -0.0 that the product gives at x = 0 into 0.0.
-    np.add(q, 0.0, out=out)
 
 
 def sigmoid(x: ArrayLike) -> np.ndarray:
@@ -206,7 +221,7 @@ def sigmoid_prime(x: ArrayLike) -> np.ndarray:
 
 
 def sigmoid_second(x: ArrayLike) -> np.ndarray:
-    """Return the second derivative σ''(x) = σ(x)(1 − σ(x))(1 − 2σ(x)), elementwise.
+    """Return the second derivative σ''(x) = σ(x)(1 − σ(x))(1 − 2σ(x)) elementwise.
 
     Computed as −σ'(x)·tanh(x/2), since 1 − 2σ(x) = −tanh(x/2): this avoids
     the cancellation in 1 − 2σ(x) near x = 0 and for large |x|.
@@ -250,7 +265,8 @@ def logit(p: ArrayLike) -> np.ndarray:
             f"p must be a probability in [0, 1], got {float(p[bad].flat[0])}"
         )
     with np.errstate(divide="ignore"):  # logit(0) = -inf and logit(1) = +inf by design
-        out = np.where(p >= 0.25, 2.0 * np.arctanh(2.0 * p - 1.0), np.log(p) - np.log1p(-p))
+        out = np.where(p >= 0.25, 2.0 * np.arctanh(2.0 * p - 1.0),
+                       np.log(p) - np.log1p(-p))
     return as_result(out, dtype)
 
 
