@@ -48,8 +48,8 @@ def _as_input(x: ArrayLike):
     return as_numeric_array(x)
 
 
-def _split_exp(el: np.ndarray, q: np.ndarray, eh: np.ndarray) -> None:
-    """Turn ``el`` = −|x| into e^(−|x|) = eh + el, with q = 1 + eh, all exactly (float64).
+def _split_exp(el: np.ndarray, q, eh):
+    """Turn ``el`` = −|x| into e^(−|x|) = eh + el and return ``(q, eh)``, q = 1 + eh exactly.
 
     e = exp(−|x|) never overflows.  Rounding 1 + e to q loses the low bits of
     e; Fast2Sum (Higham 2002, ch. 4) recovers them without rounding, since
@@ -58,18 +58,20 @@ def _split_exp(el: np.ndarray, q: np.ndarray, eh: np.ndarray) -> None:
     keeps σ within 2 ulp and σ' within 4 ulp: the plain e/(1 + e) and
     e/(1 + e)² reach 2.4 and 4.1 ulp near x = −2.7, because the rounding of
     1 + e adds up to one more ulp on top of the exponential's own error.
+    All in float64.  ``q`` and ``eh`` are work arrays, or None for new ones.
     (Outputs are passed positionally and 1.0 as a 0-d array: at a thousand
     elements numpy's per-call overhead is most of the cost.)
     """
     np.exp(el, el)
-    np.add(_ONE, el, q)
-    np.subtract(q, _ONE, eh)
+    q = np.add(_ONE, el, q)
+    eh = np.subtract(q, _ONE, eh)
     np.subtract(el, eh, el)
+    return q, eh
 
 
 def _sigmoid_kernel(x, out, el, q, eh, mask) -> None:
     # σ(−|x|) = e/(1 + e) = eh/q + el/q² to first order in el.
-    _split_exp(el, q, eh)
+    q, eh = _split_exp(el, q, eh)
     np.divide(eh, q, eh)
     np.multiply(q, q, q)
     np.divide(el, q, el)
@@ -78,31 +80,31 @@ def _sigmoid_kernel(x, out, el, q, eh, mask) -> None:
     # |[x ≥ 0] − σ(−|x|)|, with no branch; NaN stays NaN.  1 − σ(−|x|) is
     # accurate because σ(−|x|) ≤ ½ and carries less than an ulp of error.
     np.subtract(np.greater_equal(x, 0.0, mask), s, s)
-    np.abs(s, out)  # the only rounding to a float16/float32 result
+    return np.abs(s, out)  # the only rounding to a float16/float32 result
 
 
 def _sigmoid_prime_kernel(x, out, el, q, eh, mask) -> None:
     # σ' is even: σ'(x) = f(e) with f(e) = e/(1 + e)² and e = e^(−|x|) = eh + el,
     # so σ' = f(eh) + el·f'(eh) = eh/q² + el(1 − eh)/q³ to first order.
-    _split_exp(el, q, eh)
+    q, eh = _split_exp(el, q, eh)
     np.divide(el, q, el)
     np.multiply(q, q, q)
     np.divide(el, q, el)  # el/q³
     d = np.divide(eh, q, q)  # eh/q²
     np.multiply(el, eh, eh)
     np.subtract(el, eh, el)  # el(1 − eh)/q³
-    np.add(d, el, out)  # the only rounding to a float16/float32 result
+    return np.add(d, el, out)  # the only rounding to a float16/float32 result
 
 
 def _sigmoid_second_kernel(x, out, el, q, eh, mask) -> None:
     # σ'' = −σ'(x)·tanh(x/2), all in float64, rounded once to the result dtype.
-    _sigmoid_prime_kernel(x, q, el, q, eh, mask)
-    np.divide(x, 2.0, out=el, dtype=_F64)
-    np.tanh(el, el)
-    np.negative(q, q)
-    np.multiply(q, el, q)
+    d = _sigmoid_prime_kernel(x, q, el, q, eh, mask)
+    t = np.divide(x, 2.0, out=el, dtype=_F64)
+    np.tanh(t, t)
+    np.negative(d, d)
+    np.multiply(d, t, d)
     # `+ 0.0` turns the -0.0 that the product gives at x = 0 into 0.0.
-    np.add(q, 0.0, out)
+    return np.add(d, 0.0, out)
 
 
 # Elements per block.  The four work arrays (three float64, one bool) take
@@ -131,11 +133,12 @@ def _blockwise(kernel, x: np.ndarray, dtype: np.dtype) -> np.ndarray:
     out = np.empty(x.shape, dtype=dtype)
     # A native float64 result can serve as the third work array.
     wide = dtype is _F64
-    if n <= _BLOCK:  # one block: work arrays of x's shape, no reshaping, no loop
-        el, q, mask = np.empty(x.shape), np.empty(x.shape), np.empty(x.shape, np.bool_)
-        np.abs(x, el)
+    if n <= _BLOCK:  # one block: no reshaping, no loop; numpy allocates the work arrays
+        # (A 0-d input is viewed as 1-d: numpy returns scalars for new 0-d results.)
+        xv, ov = (x, out) if x.ndim else (x.reshape(1), out.reshape(1))
+        el = np.abs(xv) if xv.dtype is _F64 else np.abs(xv, dtype=_F64)
         np.negative(el, el)
-        kernel(x, out, el, q, out if wide else np.empty(x.shape), mask)
+        kernel(xv, ov, el, None, ov if wide else None, None)
         return out
     el, q, mask = np.empty(_BLOCK), np.empty(_BLOCK), np.empty(_BLOCK, np.bool_)
     eh = None if wide else np.empty(_BLOCK)
