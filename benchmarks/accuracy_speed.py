@@ -1,4 +1,4 @@
-"""Accuracy, speed and memory of the package's sigmoid and sigmoid_prime against the one-liners.
+"""Accuracy, speed and memory of the package's σ and σ' against the naive one-liners.
 
 Run by `make bench` (or `.venv/bin/python benchmarks/accuracy_speed.py`; the
 speed part needs scipy, pinned in benchmarks/requirements.txt).
@@ -13,21 +13,21 @@ of each dtype's finite range.  Targets: sigmoid ≤ 2 ulp and sigmoid_prime
 
 Speed: nanoseconds per element for n = 10^3, 10^5 and 10^7 elements drawn
 uniformly from [-50, 50] (where the one-liner does not overflow), float64 and
-float32 (float16, for memory only: from [-10, 10]), for the package's σ and σ', the naive one-liners 1/(1 + np.exp(-x))
-and s*(1 - s) in the input's dtype, scipy.special.expit, torch.sigmoid on one
-thread when torch is installed, and the exp floor: np.exp alone, writing into
-an output allocated beforehand.  Every case runs in a process of its own,
-forked from a server that has only imported the modules (multiprocessing's
-forkserver), so no case inherits the heap, the freed memory or the cache
-state of another; inside it the call is warmed up, then timed in 9 samples
-of at least 20 ms each, and the case reports the median.  Each result is
-dropped before the next call, as in a loop that uses it, so a form that
-allocates fresh arrays pays for their page faults on every call, whichever
-form it is.  The clock is the process's CPU time (user and system, page
-faults included), so that waiting for a core on a loaded machine does not
-count.  All cases run in ROUNDS rounds, in alternating order; a ratio is the
-median over the rounds of the ratio within a round, and a time is the median
-over the rounds.
+float32 (float16 for memory only, from [-10, 10]), for the package's σ and
+σ', the naive one-liners 1/(1 + np.exp(-x)) and s*(1 - s) in the input's
+dtype, scipy.special.expit, torch.sigmoid on one thread when torch is
+installed, and the exp floor: np.exp alone, writing into an output allocated
+beforehand.  Every case runs in a process of its own, forked from a server
+that has only imported the modules (multiprocessing's forkserver), so no case
+inherits the heap or the freed memory of another.  Inside it the call is
+warmed up (at least 2 calls and 50 ms), then timed in SAMPLES samples of at
+least 20 ms each, and the case reports the median.  Each result is dropped
+before the next call, as in a loop that uses it, so a form that allocates
+fresh arrays pays for their page faults on every call, whichever form it is.
+The clock is the process's CPU time (user and system, page faults included),
+so that waiting for a core on a loaded machine does not count.  All cases run
+in ROUNDS rounds, in alternating order; a ratio is the median over the rounds
+of the ratio within a round, and a time is the median over the rounds.
 
 Memory: the peak of memory allocated during one call (tracemalloc, which sees
 numpy's buffers), the result included, as a multiple of the input's bytes;
@@ -61,7 +61,11 @@ import tracemalloc
 import numpy as np
 
 from sigmoid_course import sigmoid, sigmoid_prime
-from sigmoid_course.precision import sigmoid_prime_reference, sigmoid_reference, ulp_error
+from sigmoid_course.precision import (
+    sigmoid_prime_reference,
+    sigmoid_reference,
+    ulp_error,
+)
 
 SEED = 20260
 ACCURACY_TARGETS = {"sigmoid": 2.0, "sigmoid_prime": 4.0}
@@ -69,7 +73,7 @@ SIZES = (10**3, 10**5, 10**7)
 TIMED_DTYPES = ("float64", "float32")
 MEMORY_DTYPES = ("float64", "float32", "float16")
 ROUNDS = 5
-SAMPLES = 9
+SAMPLES = 7
 SAMPLE_SECONDS = 0.02
 # (dtype, n): largest ratio of the package to the naive one-liner, for σ and σ'.
 SPEED_TARGETS = {("float64", 10**7): 1.0, ("float64", 10**5): 1.3,
@@ -85,7 +89,7 @@ FORMS = [("package", "sigmoid"), ("package", "sigmoid_prime"),
 
 
 def naive_sigmoid(x: np.ndarray) -> np.ndarray:
-    """The textbook one-liner 1/(1 + exp(−x)), in the dtype of x; overflows below ln(max float)."""
+    """The textbook 1/(1 + exp(−x)) in the dtype of x; overflows below ln(max float)."""
     with np.errstate(over="ignore"):  # the overflow is what is being measured
         return 1 / (1 + np.exp(-x))
 
@@ -96,8 +100,9 @@ def naive_sigmoid_prime(x: np.ndarray) -> np.ndarray:
     return s * (1 - s)
 
 
-def grid(dtype: type, lo: float, hi: float, one_threshold: float, rng: np.random.Generator) -> np.ndarray:
-    """Return sorted, distinct inputs of ``dtype``: a uniform grid plus the delicate regions."""
+def grid(dtype: type, lo: float, hi: float, one_threshold: float,
+         rng: np.random.Generator) -> np.ndarray:
+    """Return sorted, distinct inputs of ``dtype``: a grid and the delicate regions."""
     tiny = np.logspace(-30, 0, 2001)
     finfo = np.finfo(dtype)
     parts = [
@@ -107,7 +112,8 @@ def grid(dtype: type, lo: float, hi: float, one_threshold: float, rng: np.random
         np.linspace(one_threshold - 3, one_threshold + 3, 4001),  # σ rounds to 1
         np.linspace(lo, lo + 40, 8001),  # subnormal results on the left
         np.linspace(hi - 40, hi, 8001),  # subnormal σ' on the right, exp overflow
-        -np.geomspace(-lo, float(finfo.max) / 2, 200),  # far tails, up to the largest float
+        # far tails, up to the largest float
+        -np.geomspace(-lo, float(finfo.max) / 2, 200),
         np.geomspace(hi, float(finfo.max) / 2, 200), [-finfo.max, finfo.max],
     ]
     x = np.concatenate([np.asarray(p, dtype=np.float64) for p in parts]).astype(dtype)
@@ -115,20 +121,23 @@ def grid(dtype: type, lo: float, hi: float, one_threshold: float, rng: np.random
 
 
 def accuracy_rows(x: np.ndarray) -> list[tuple[str, str, float, float, int, float]]:
-    """Return (function, form, max ulp, x at the max, subnormal results, max ulp on them) rows."""
+    """Return rows (function, form, max ulp, its x, subnormal results, their ulp)."""
     tiny = np.finfo(x.dtype).tiny
     rows = []
     for name, package, naive, naive_label, reference in (
         ("sigmoid", sigmoid, naive_sigmoid, "1/(1 + exp(-x))", sigmoid_reference),
-        ("sigmoid_prime", sigmoid_prime, naive_sigmoid_prime, "s*(1 - s)", sigmoid_prime_reference),
+        ("sigmoid_prime", sigmoid_prime, naive_sigmoid_prime, "s*(1 - s)",
+         sigmoid_prime_reference),
     ):
         exact = reference(x)
         subnormal = np.array([0 < v < tiny for v in exact])
-        for label, f in ((f"{name} (package)", package), (f"{naive_label} (naive)", naive)):
+        for label, f in ((f"{name} (package)", package),
+                         (f"{naive_label} (naive)", naive)):
             errors = ulp_error(np.asarray(f(x)), exact)
             worst = int(errors.argmax())
             sub_max = float(errors[subnormal].max()) if subnormal.any() else 0.0
-            rows.append((name, label, float(errors[worst]), float(x[worst]), int(subnormal.sum()), sub_max))
+            rows.append((name, label, float(errors[worst]), float(x[worst]),
+                         int(subnormal.sum()), sub_max))
     return rows
 
 
@@ -179,7 +188,7 @@ def _case(form: str, function: str, n: int, dtype: str, what: str, conn) -> None
         return
     f = _callable(form, function, x)
     calls, start = 0, time.process_time()
-    while calls < 3 or time.process_time() - start < 0.05:  # warm-up
+    while calls < 2 or time.process_time() - start < 0.05:  # warm-up
         f()
         calls += 1
     per_call = (time.process_time() - start) / calls
@@ -210,7 +219,8 @@ def _in_new_process(context, *case):
 def speed_and_memory() -> bool:
     """Print the speed and memory table and the targets; return True if memory holds."""
     context = multiprocessing.get_context("forkserver")
-    preload = ["numpy", "sigmoid_course", "scipy.special"] + (["torch"] if HAVE_TORCH else [])
+    preload = ["numpy", "sigmoid_course", "scipy.special"]
+    preload += ["torch"] if HAVE_TORCH else []
     context.set_forkserver_preload(preload)
     cases = [(form, function, n, dtype) for dtype in TIMED_DTYPES for n in SIZES
              for form, function in FORMS]
@@ -229,10 +239,12 @@ def speed_and_memory() -> bool:
     def ratio(form, function, n, dtype):
         """Median over the rounds of the ratio to the naive form within a round."""
         naive = times["naive", "sigmoid" if function == "exp" else function, n, dtype]
-        return statistics.median(t / t0 for t, t0 in zip(times[form, function, n, dtype], naive))
+        pairs = zip(times[form, function, n, dtype], naive)
+        return statistics.median(t / t0 for t, t0 in pairs)
 
     print(f"Speed and memory: CPU time per element (median over {ROUNDS} rounds of new"
-          f" processes), ratio to the naive one-liner, peak memory of a call / input bytes")
+          f" processes), ratio to the naive one-liner,\n  peak memory of a call / input"
+          f" bytes")
     print(f"{'dtype':8} {'n':>5}  {'form':10} {'σ ns':>7} {'×naive':>6}  {'σ′ ns':>7}"
           f" {'×naive':>6}  {'mem σ':>6} {'mem σ′':>6}")
 
@@ -263,7 +275,8 @@ def speed_and_memory() -> bool:
     for (dtype, n), target in SPEED_TARGETS.items():
         values = [ratio("package", f, n, dtype) for f in ("sigmoid", "sigmoid_prime")]
         ok = all(v <= target for v in values)
-        print(f"  {dtype} n = 1e{int(np.log10(n))}: σ {values[0]:.2f}×, σ′ {values[1]:.2f}×"
+        print(f"  {dtype} n = 1e{int(np.log10(n))}: σ {values[0]:.2f}×,"
+              f" σ′ {values[1]:.2f}×"
               f" the naive one-liner, target ≤ {target:g}×  {'PASS' if ok else 'FAIL'}")
     memory_ok = True
     for dtype in MEMORY_DTYPES:
@@ -271,8 +284,10 @@ def speed_and_memory() -> bool:
                   for f in ("sigmoid", "sigmoid_prime")]
         ok = all(v <= MEMORY_TARGET for v in values)
         memory_ok &= ok
-        print(f"  {dtype} n = 1e{int(np.log10(MEMORY_TARGET_SIZE))}: peak memory σ {values[0]:.2f}×,"
-              f" σ′ {values[1]:.2f}× the input, target ≤ {MEMORY_TARGET:g}×  {'PASS' if ok else 'FAIL'}")
+        size = int(np.log10(MEMORY_TARGET_SIZE))
+        print(f"  {dtype} n = 1e{size}: peak memory σ {values[0]:.2f}×,"
+              f" σ′ {values[1]:.2f}× the input, target ≤ {MEMORY_TARGET:g}×"
+              f"  {'PASS' if ok else 'FAIL'}")
     return memory_ok
 
 
@@ -288,7 +303,8 @@ def main() -> int:
                                (np.float32, -105.0, 105.0, np.log(2.0**24))):
         x = grid(dtype, lo, hi, one, rng)
         for name, label, worst, at, n_sub, sub_max in accuracy_rows(x):
-            line = (f"{np.dtype(dtype).name:8} {x.size:7d}  {label:28} {worst:10.3g} {at:11.4g}"
+            line = (f"{np.dtype(dtype).name:8} {x.size:7d}  {label:28} {worst:10.3g}"
+                    f" {at:11.4g}"
                     f"  {n_sub:17d} {sub_max:13.3g}")
             if label.endswith("(package)"):
                 target = ACCURACY_TARGETS[name]
