@@ -291,14 +291,16 @@ def _second_exact(d: Decimal) -> Decimal:
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
 def test_every_block_of_a_large_strided_input_is_accurate(dtype):
-    # Real input is processed in blocks of 2**15 elements with work arrays reused
+    # Real input is processed in blocks of _BLOCK elements with work arrays reused
     # from block to block; a transposed, strided input of several blocks, checked
     # against 50 digits on both sides of every block boundary and at both ends.
+    from sigmoid_course.activations import _BLOCK
+
     rng = np.random.default_rng(11)
     bound = 10.0 if dtype == np.float16 else 60.0
-    x = rng.uniform(-bound, bound, size=(7, 3 * 2**15 + 11)).astype(dtype).T[::-2]
+    x = rng.uniform(-bound, bound, size=(7, 6 * _BLOCK + 11)).astype(dtype).T[::-2]
     flat = x.reshape(-1)  # the order in which the blocks run
-    boundaries = range(2**15, flat.size, 2**15)
+    boundaries = range(_BLOCK, flat.size, _BLOCK)
     picks = np.concatenate([np.arange(b - 40, b + 40) for b in boundaries]
                            + [np.arange(40), np.arange(flat.size - 40, flat.size)])
     # float16/float32 results are rounded once from float64: within 1 ulp (see above).
