@@ -260,3 +260,68 @@ def test_results_do_not_depend_on_layout_or_block_boundaries():
         assert out.shape == x.shape
         for index in [(0, 0), (2**15 - 1, 3), (2**15, 6), (x.shape[0] - 1, 1)]:
             assert out[index] == f(float(x[index]))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
+def test_large_inputs_need_little_more_memory_than_the_result(dtype):
+    # Work arrays of a few blocks, not of the input's size: one call may allocate the
+    # result plus at most a tenth of the input's bytes.  Widening a whole float32
+    # input to float64 first would take 3x (2x for the copy, 1x for the result).
+    import tracemalloc
+
+    x = np.linspace(-60.0, 60.0, (16 << 20) // np.dtype(dtype).itemsize).astype(dtype)
+    for f in (sigmoid, sigmoid_prime, sigmoid_second):
+        tracemalloc.start()
+        try:
+            start = tracemalloc.get_traced_memory()[0]
+            out = f(x)
+            peak = tracemalloc.get_traced_memory()[1] - start
+        finally:
+            tracemalloc.stop()
+        assert out.dtype == dtype and out.shape == x.shape
+        assert peak <= 1.1 * x.nbytes, (f.__name__, peak / x.nbytes)
+
+
+def _second_exact(d: Decimal) -> Decimal:
+    # σ''(x) = sign(x)·e(e − 1)/(1 + e)³ with e = exp(−|x|), in decimal.
+    e = (-abs(d)).exp()
+    value = e * (e - 1) / (1 + e) ** 3
+    return value if d >= 0 else -value
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
+def test_every_block_of_a_large_strided_input_is_accurate(dtype):
+    # Real input is processed in blocks of _BLOCK elements with work arrays reused
+    # from block to block; a transposed, strided input of several blocks, checked
+    # against 50 digits on both sides of every block boundary and at both ends.
+    from sigmoid_course.activations import _BLOCK
+
+    rng = np.random.default_rng(11)
+    bound = 10.0 if dtype == np.float16 else 60.0
+    x = rng.uniform(-bound, bound, size=(7, 6 * _BLOCK + 11)).astype(dtype).T[::-2]
+    flat = x.reshape(-1)  # the order in which the blocks run
+    boundaries = range(_BLOCK, flat.size, _BLOCK)
+    picks = np.concatenate([np.arange(b - 40, b + 40) for b in boundaries]
+                           + [np.arange(40), np.arange(flat.size - 40, flat.size)])
+    # float16/float32 results are rounded once from float64: within 1 ulp (see above).
+    bounds = {"sigmoid": 2.0, "sigmoid_prime": 4.0, "sigmoid_second": 6.0}
+    if dtype != np.float64:
+        bounds = dict.fromkeys(bounds, 1.0)
+    picked = flat[picks]
+    for f, exact in ((sigmoid, sigmoid_reference(picked)),
+                     (sigmoid_prime, sigmoid_prime_reference(picked)),
+                     (sigmoid_second, decimal_reference(_second_exact, picked))):
+        out = f(x)
+        assert out.dtype == dtype and out.shape == x.shape
+        assert ulp_error(out.reshape(-1)[picks], exact).max() <= bounds[f.__name__]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_low_precision_limits_and_nan_without_warning(dtype):
+    big = np.finfo(dtype).max
+    x = np.array([-np.inf, -big, 0.0, big, np.inf, np.nan], dtype=dtype)
+    np.testing.assert_array_equal(sigmoid(x)[:5], [0.0, 0.0, 0.5, 1.0, 1.0])
+    np.testing.assert_array_equal(sigmoid_prime(x)[:5], [0.0, 0.0, 0.25, 0.0, 0.0])
+    np.testing.assert_array_equal(np.abs(sigmoid_second(x)[:5]), np.zeros(5))
+    for f in (sigmoid, sigmoid_prime, sigmoid_second):
+        assert np.isnan(f(x)[5]) and f(x).dtype == dtype
