@@ -192,8 +192,8 @@ def fit_logistic_regression(
     linearly independent columns.
 
     >>> fit = fit_logistic_regression([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]], [0, 1, 0])
-    >>> print(fit.iterations, fit.converged, f"{fit.w[1]:.6f}")
-    4 True 0.000000
+    >>> print(fit.iterations, fit.converged, f"{fit.w[0]:.6f}")  # logit of 1/3
+    4 True -0.693147
 
     Explained in: Chapter 5, "σ′ is a variance: the curvature of logistic regression".
     """
