@@ -212,3 +212,16 @@ def test_recurrent_jacobian_norms_refuses_bad_arguments(kwargs, exc, words):
     args.update(kwargs)
     with pytest.raises(exc, match=words):
         recurrent_jacobian_norms(**args)
+
+
+def test_glu_of_infinite_inputs_follows_the_limits_and_is_nan_without_one():
+    # Warnings are errors here, so this also checks that none is raised.
+    a = np.array([np.inf, np.inf, -np.inf, 2.0, np.inf])
+    b = np.array([np.inf, -np.inf, 0.0, -np.inf, 3.0])
+    out = glu(a, b)
+    assert out[0] == np.inf and np.isnan(out[1]) and out[2] == -np.inf
+    assert out[3] == 0.0 and out[4] == np.inf
+    da, db = glu_gradients(a, b)
+    np.testing.assert_array_equal(da[:4], [1.0, 0.0, 0.5, 0.0])
+    # ∂/∂b = a·σ'(b): inf·0 has no limit where b = ±inf.
+    assert np.isnan(db[0]) and np.isnan(db[1]) and db[2] == -np.inf and db[3] == 0.0

@@ -192,3 +192,20 @@ def test_bad_weights_are_refused():
         logistic_regression_hessian([1.0], X)
     with pytest.raises(ValueError, match="w must be finite"):
         logistic_regression_gradient([np.nan, 0.0], X, [0, 1])
+
+
+def test_float64_overflow_is_reported_instead_of_warned_about():
+    X = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0], [1.0, 3.0]])
+    y = np.array([0, 1, 0, 1])
+    with pytest.raises(ValueError, match="the loss overflows float64"):
+        logistic_regression_loss([1e10, 1e10], X * 1e300, y)
+    with pytest.raises(ValueError, match="the Hessian overflows float64"):
+        logistic_regression_hessian([0.0, 0.0], X * 1e300)
+    big = np.column_stack([np.full(3, 1.5e308), [0.0, 1.0, 2.0]])
+    with pytest.raises(ValueError, match="the gradient overflows float64"):
+        logistic_regression_gradient([0.0, 0.0], big, [0, 0, 0])
+    with pytest.raises(ValueError, match="at the start w = 0 overflows float64"):
+        fit_logistic_regression(X * 1e200, y)
+    # Finite at w = 0, but the first Newton step overflows: not a learning rate.
+    with pytest.raises(ValueError, match="Newton's method overflowed float64"):
+        fit_logistic_regression(X * 1e154, y)

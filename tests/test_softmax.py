@@ -149,3 +149,17 @@ def test_jacobian_needs_a_vector():
         softmax_jacobian([[1.0, 2.0]])
     with pytest.raises(ValueError, match="at least one entry"):
         softmax_jacobian([])
+
+
+def test_float16_log_probabilities_below_its_range_round_to_minus_inf():
+    # log p = −131 008 for the entry −65 504 is below float16's range; the
+    # 50-digit reference rounds there to −inf too, and no warning is raised.
+    z = np.array([65504.0, -65504.0, 0.0], dtype=np.float16)
+    _, logp = decimal_softmax(z.astype(np.float64))
+    expected = np.array([float(v) for v in logp]).astype(np.float64)
+    with np.errstate(over="ignore"):
+        expected16 = expected.astype(np.float16)
+    out = log_softmax(z)
+    assert out.dtype == np.float16
+    np.testing.assert_array_equal(out, expected16)
+    assert out[1] == -np.inf

@@ -100,13 +100,17 @@ def glu(a: ArrayLike, b: ArrayLike) -> np.ndarray:
     (Dauphin et al. 2017); SwiGLU uses silu(b) = b·σ(b) instead of σ(b)
     (Shazeer 2020).
 
+    An infinite value times a gate of exactly 0 (a = ±inf, b = −inf) has no
+    limit and gives NaN, without a warning.
+
     >>> glu([2.0, 2.0], [0.0, 800.0])
     array([1., 2.])
 
     Explained in: Chapter 5, "Gates: SiLU, GLU and the LSTM".
     """
     a, b, dtype = _pair(a, b)
-    return as_result(a * np.asarray(sigmoid(b)), dtype)
+    with np.errstate(invalid="ignore"):  # ±inf · 0 is NaN by design
+        return as_result(a * np.asarray(sigmoid(b)), dtype)
 
 
 def glu_gradients(a: ArrayLike, b: ArrayLike):
@@ -114,7 +118,8 @@ def glu_gradients(a: ArrayLike, b: ArrayLike):
 
     Multiply both by the upstream gradient for the backward pass.  The value
     path gets the gate itself, the gate path gets σ': a saturated gate
-    (|b| large) passes or blocks a but no longer learns.
+    (|b| large) passes or blocks a but no longer learns.  An infinite a with
+    σ'(b) = 0 (b = ±inf) has no limit and gives NaN, without a warning.
 
     >>> da, db = glu_gradients([2.0], [0.0])
     >>> print(float(da[0]), float(db[0]))
@@ -124,7 +129,8 @@ def glu_gradients(a: ArrayLike, b: ArrayLike):
     """
     a, b, dtype = _pair(a, b)
     da = np.asarray(sigmoid(b))
-    db = a * np.asarray(sigmoid_prime(b))
+    with np.errstate(invalid="ignore"):  # ±inf · 0 is NaN by design
+        db = a * np.asarray(sigmoid_prime(b))
     return as_result(da, dtype), as_result(db, dtype)
 
 

@@ -56,6 +56,14 @@ def _check_targets(y: ArrayLike, X: np.ndarray) -> np.ndarray:
     return y.astype(np.float64, copy=False)
 
 
+def _finite(value, what: str):
+    """Return ``value`` if it is finite; else a float64 overflow happened: raise."""
+    if not np.all(np.isfinite(value)):
+        raise ValueError(f"{what} overflows float64 for this X and w: the features "
+                         "or the weights are too large, so rescale them")
+    return value
+
+
 def _loss(w, X, y) -> float:
     # −log σ(z) = softplus(−z) and −log(1 − σ(z)) = softplus(z): the loss from
     # the logits, finite and accurate for every z.
@@ -83,7 +91,9 @@ def logistic_regression_loss(w: ArrayLike, X: ArrayLike, y: ArrayLike) -> float:
     Explained in: Chapter 5, "σ′ is a variance: the curvature of logistic regression".
     """
     X = _check_design(X)
-    return _loss(_check_weights(w, X), X, _check_targets(y, X))
+    w, y = _check_weights(w, X), _check_targets(y, X)
+    with np.errstate(over="ignore", invalid="ignore"):  # reported by _finite
+        return _finite(_loss(w, X, y), "the loss")
 
 
 def logistic_regression_gradient(w: ArrayLike, X: ArrayLike,
@@ -96,7 +106,9 @@ def logistic_regression_gradient(w: ArrayLike, X: ArrayLike,
     Explained in: Chapter 5, "σ′ is a variance: the curvature of logistic regression".
     """
     X = _check_design(X)
-    return _gradient(_check_weights(w, X), X, _check_targets(y, X))
+    w, y = _check_weights(w, X), _check_targets(y, X)
+    with np.errstate(over="ignore", invalid="ignore"):  # reported by _finite
+        return _finite(_gradient(w, X, y), "the gradient")
 
 
 def logistic_regression_hessian(w: ArrayLike, X: ArrayLike) -> np.ndarray:
@@ -116,7 +128,9 @@ def logistic_regression_hessian(w: ArrayLike, X: ArrayLike) -> np.ndarray:
     Explained in: Chapter 5, "σ′ is a variance: the curvature of logistic regression".
     """
     X = _check_design(X)
-    return _hessian(_check_weights(w, X), X)
+    w = _check_weights(w, X)
+    with np.errstate(over="ignore", invalid="ignore"):  # reported by _finite
+        return _finite(_hessian(w, X), "the Hessian")
 
 
 @dataclass(frozen=True)
@@ -171,11 +185,15 @@ def fit_logistic_regression(
     correctly (the data are linearly separable): the loss then has infimum 0
     and no minimum.  The fit checks every iterate for that and raises
     ``ValueError`` as soon as one separates the data, instead of returning
-    ever larger weights.  X must have linearly independent columns.
+    ever larger weights.  Data that are only weakly separable (some w has
+    every margin ≥ 0 and some = 0: quasi-complete separation, Albert &
+    Anderson 1984) have no finite solution either, but no iterate proves it;
+    there the fit returns weights that grow as ``tol`` shrinks.  X must have
+    linearly independent columns.
 
     >>> fit = fit_logistic_regression([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]], [0, 1, 0])
-    >>> print(fit.iterations, fit.converged, f"{fit.w[1]:.6f}")
-    4 True 0.000000
+    >>> print(fit.iterations, fit.converged, f"{fit.w[0]:.6f}")  # logit of 1/3
+    4 True -0.693147
 
     Explained in: Chapter 5, "σ′ is a variance: the curvature of logistic regression".
     """
@@ -197,25 +215,37 @@ def fit_logistic_regression(
                          "weights are not identifiable")
 
     w = np.zeros(X.shape[1])
-    loss, g = _loss(w, X, y), _gradient(w, X, y)
-    losses, norms = [loss], [float(np.linalg.norm(g))]
+    with np.errstate(all="ignore"):  # reported by _finite
+        loss, g = _loss(w, X, y), _gradient(w, X, y)
+        norm = float(np.linalg.norm(g))
+    _finite((loss, norm), "the gradient at the start w = 0")
+    losses, norms = [loss], [norm]
     k = 0
     while norms[-1] > tol and k < max_iter:
         with np.errstate(all="ignore"):  # a diverging run is reported below
             new, new_loss = _step(method, w, X, y, loss, g, learning_rate)
             new_g = _gradient(new, X, y)
+            norm = float(np.linalg.norm(new_g))
+            separated = _separates(new, X, y)
         k += 1
-        if not (np.isfinite(new_loss) and np.all(np.isfinite(new_g))):
-            raise ValueError(f"gradient descent diverged at iterate {k}: "
-                             f"learning_rate {learning_rate} is too large")
+        if not (np.isfinite(new_loss) and np.isfinite(norm)):
+            raise ValueError(_diverged(method, k, learning_rate))
         w, loss, g = new, new_loss, new_g
-        if _separates(w, X, y):
+        if separated:
             raise _no_maximum(k)
         losses.append(loss)
-        norms.append(float(np.linalg.norm(g)))
+        norms.append(norm)
     return LogisticRegressionFit(w=w, losses=np.array(losses),
                                  gradient_norms=np.array(norms), iterations=k,
                                  converged=norms[-1] <= tol, method=method)
+
+
+def _diverged(method: str, k: int, learning_rate: float) -> str:
+    if method == "gradient":
+        return (f"gradient descent diverged at iterate {k}: learning_rate "
+                f"{learning_rate} is too large")
+    return (f"Newton's method overflowed float64 at iterate {k}: the features are "
+            "too large, so rescale them")
 
 
 def _step(method, w, X, y, loss, g, learning_rate):

@@ -117,7 +117,10 @@ def log_softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
     z, dtype = as_numeric_array(z, "z", allow_complex=False)
     axis = _check_axis(axis, z)
     t, t_lo, _, r = _exp_and_rest(z, axis)
-    return as_result((t - np.log1p(r)) + t_lo, dtype)
+    # A log-probability below the format's range (float16: −65 504) rounds
+    # to −inf, the nearest value it has, as p itself rounds to 0.
+    with np.errstate(over="ignore"):
+        return as_result((t - np.log1p(r)) + t_lo, dtype)
 
 
 def softmax_jacobian(z: ArrayLike) -> np.ndarray:
