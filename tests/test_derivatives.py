@@ -137,23 +137,11 @@ def test_numerical_gradient_of_order_two_is_second_order():
     assert 3.5 < errors[0] / errors[1] < 4.5
 
 
-@pytest.mark.parametrize("order", [1, 3, True, "4"])
-def test_numerical_gradient_rejects_unknown_orders(order):
-    with pytest.raises(ValueError, match="order must be 2 or 4"):
-        numerical_gradient(lambda: 0.0, [np.zeros(1)], order=order)
-
-
 def test_numerical_gradient_restores_the_arrays():
     w = np.array([0.1, 0.2, 0.3])
     before = w.copy()
     numerical_gradient(lambda: float(np.sum(w**2)), [w])
     np.testing.assert_array_equal(w, before)
-
-
-@pytest.mark.parametrize("bad", [[1.0, 2.0], np.array([1, 2]), 3.0, np.zeros(2, dtype=np.float32)])
-def test_numerical_gradient_rejects_arrays_that_are_not_float_ndarrays(bad):
-    with pytest.raises(TypeError, match="arrays must be float numpy arrays"):
-        numerical_gradient(lambda: 0.0, [bad])
 
 
 def test_numerical_gradient_restores_the_arrays_when_the_loss_raises():
@@ -170,51 +158,6 @@ def test_numerical_gradient_restores_the_arrays_when_the_loss_raises():
 
 
 # ---- shared argument checks ------------------------------------------------
-
-@pytest.mark.parametrize("estimate", [central_difference, complex_step_derivative])
-def test_estimates_reject_a_non_callable_f(estimate):
-    with pytest.raises(TypeError, match="f must be a callable function, got float"):
-        estimate(1.0, 0.0)
-
-
-def test_numerical_gradient_rejects_a_non_callable_loss():
-    with pytest.raises(TypeError, match="must be a callable function"):
-        numerical_gradient(0.5, [np.zeros(1)])
-
-
-@pytest.mark.parametrize("estimate", [central_difference, complex_step_derivative])
-@pytest.mark.parametrize("bad", [0.0, -1e-3, np.inf, np.nan])
-def test_estimates_reject_steps_that_are_not_positive_and_finite(estimate, bad):
-    with pytest.raises(ValueError, match="h must be a positive finite step"):
-        estimate(np.sin, 0.0, h=bad)
-
-
-@pytest.mark.parametrize("bad", [0.0, -1.0])
-def test_numerical_gradient_rejects_bad_steps(bad):
-    with pytest.raises(ValueError, match="positive finite step"):
-        numerical_gradient(lambda: 0.0, [np.zeros(1)], h=bad)
-
-
-@pytest.mark.parametrize("estimate", [central_difference, complex_step_derivative])
-@pytest.mark.parametrize("bad", ["1e-5", True, 1j])
-def test_estimates_reject_steps_that_are_not_real_numbers(estimate, bad):
-    with pytest.raises(TypeError, match="h must be a real number"):
-        estimate(np.sin, 0.0, h=bad)
-
-
-def test_complex_step_has_no_default_for_a_missing_step():
-    # In central_difference h=None selects the scaled default step; here it is an error.
-    with pytest.raises(TypeError, match="h must be a real number, got NoneType"):
-        complex_step_derivative(np.sin, 0.0, h=None)
-
-
-@pytest.mark.parametrize("estimate", [central_difference, complex_step_derivative])
-def test_estimates_reject_complex_or_non_numeric_x(estimate):
-    with pytest.raises(TypeError, match="x must be real"):
-        estimate(np.sin, 1 + 1j)
-    with pytest.raises(TypeError, match="x must be a number"):
-        estimate(np.sin, "1.0")
-
 
 # ---- relative_error --------------------------------------------------------
 
@@ -241,35 +184,3 @@ def test_relative_error_floor_compares_tiny_components_in_absolute_terms():
     assert relative_error(analytic, numeric, floor=1e-8) == pytest.approx(2e-20 / 1e-8)
 
 
-def test_relative_error_rejects_mismatched_shapes():
-    with pytest.raises(ValueError, match=r"shapes differ: analytic \(2,\), numeric \(3,\)"):
-        relative_error([1.0, 2.0], [1.0, 2.0, 3.0])
-
-
-@pytest.mark.parametrize("bad", [-1.0, np.inf, np.nan])
-def test_relative_error_rejects_a_bad_floor(bad):
-    with pytest.raises(ValueError, match="floor must be a non-negative number"):
-        relative_error([1.0], [1.0], floor=bad)
-
-
-@pytest.mark.parametrize("bad", ["0", None, True])
-def test_relative_error_rejects_a_floor_that_is_not_a_number(bad):
-    with pytest.raises(TypeError, match="floor must be a real number"):
-        relative_error([1.0], [1.0], floor=bad)
-
-
-@pytest.mark.parametrize("analytic, numeric, name", [
-    ([np.nan], [1.0], "analytic"), ([1.0], [np.nan], "numeric"),
-    ([np.inf], [1.0], "analytic"), ([1.0], [-np.inf], "numeric"),
-])
-def test_relative_error_rejects_nan_and_inf_instead_of_reporting_agreement(analytic, numeric, name):
-    # A NaN gradient used to give a relative error of 0 and pass every check.
-    with pytest.raises(ValueError, match=f"{name} contains NaN or inf"):
-        relative_error(analytic, numeric)
-
-
-def test_relative_error_rejects_complex_or_non_numeric_input():
-    with pytest.raises(TypeError, match="analytic must be real"):
-        relative_error([1j], [1.0])
-    with pytest.raises(TypeError, match="numeric must be a number"):
-        relative_error([1.0], "1.0")

@@ -14,12 +14,10 @@ import pytest
 
 from sigmoid_course import sigmoid_prime_reference, sigmoid_reference, ulp_error
 
+from reference import SCIPY_EXPIT
+
 # e to 60 significant digits, typed in rather than computed with Decimal.exp.
 E = Decimal("2.71828182845904523536028747135266249775724709369995957496696762772")
-
-# Values used by SciPy's own tests of expit at linspace(-4, 4, 10).
-SCIPY_EXPIT = [0.01798621, 0.04265125, 0.0977726, 0.20860853, 0.39068246,
-               0.60931754, 0.79139147, 0.9022274, 0.95734875, 0.98201379]
 
 
 def close(a: Decimal, b: Decimal, rel: str = "1e-45") -> bool:
@@ -85,20 +83,6 @@ def test_sigmoid_reference_is_subnormal_where_the_float_answer_is():
     assert 0 < value < np.finfo(np.float64).tiny
 
 
-@pytest.mark.parametrize("reference", [sigmoid_reference, sigmoid_prime_reference])
-@pytest.mark.parametrize("bad", [1 + 2j, "1.0", ["a"]])
-def test_references_reject_non_real_input(reference, bad):
-    with pytest.raises(TypeError, match="x must be real numbers"):
-        reference(bad)
-
-
-@pytest.mark.parametrize("reference", [sigmoid_reference, sigmoid_prime_reference])
-@pytest.mark.parametrize("bad", [np.nan, np.inf, [0.0, -np.inf]])
-def test_references_reject_non_finite_input(reference, bad):
-    with pytest.raises(ValueError, match="x must be finite"):
-        reference(bad)
-
-
 def ref(value) -> np.ndarray:
     return np.array(Decimal(value), dtype=object)
 
@@ -140,16 +124,3 @@ def test_ulp_error_keeps_the_shape_and_propagates_nan():
     assert out[0, 0] == 0.0 and np.isnan(out[0, 1])
 
 
-def test_ulp_error_rejects_integer_results():
-    with pytest.raises(TypeError, match="computed must be a float array"):
-        ulp_error(np.array([1, 2]), np.array([Decimal(1), Decimal(2)], dtype=object))
-
-
-def test_ulp_error_rejects_mismatched_shapes():
-    with pytest.raises(ValueError, match="shapes differ"):
-        ulp_error(np.zeros(3), np.array([Decimal(0)] * 2, dtype=object))
-
-
-def test_ulp_error_rejects_references_that_are_not_decimal():
-    with pytest.raises(TypeError, match="reference must hold Decimal values, got float"):
-        ulp_error(np.zeros(2), np.array([0.0, 1.0], dtype=object))
