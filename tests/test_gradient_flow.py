@@ -28,6 +28,9 @@ from sigmoid_course import (
     train,
 )
 from sigmoid_course.gradient_flow import TrainingRecord
+from sigmoid_course.precision import ulp_error
+
+from reference import decimal_reference, nielsen_width_exact
 
 
 def _chain_output(w, b, x):
@@ -249,3 +252,14 @@ def test_record_training_passes_on_trains_errors():
     X, y, params, settings = _small_run(learning_rate=-1.0)
     with pytest.raises(ValueError, match="learning_rate"):
         record_training(params, X, y, rng=np.random.default_rng(2), **settings)
+
+
+def test_interval_width_is_accurate_for_every_w_above_four_up_to_1e300():
+    # Against Nielsen's form evaluated in 80-digit decimal (tests/reference.py): the float
+    # code subtracted 1 − 4/|w| and returned inf, with a divide-by-zero warning, at 1e17.
+    w = np.concatenate([np.nextafter(4.0, 5.0) + np.array([0.0, 1e-15, 1e-12]),
+                        4.0 + np.logspace(-10, 0, 60), np.logspace(np.log10(5.0), 300, 400),
+                        [6.9, 1e12, 1e17, 1e300]])
+    errors = ulp_error(nielsen_interval_width(w), decimal_reference(nielsen_width_exact, w))
+    assert errors.max() <= 4.0
+    np.testing.assert_array_equal(nielsen_interval_width(-w), nielsen_interval_width(w))

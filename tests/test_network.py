@@ -330,3 +330,19 @@ BAD_PARAMS = [
 ]
 
 
+
+
+def test_train_checks_its_arguments_once_not_in_every_mini_batch(monkeypatch):
+    # check_labels ran three times per mini-batch inside train (about 25 % of its time).
+    import sigmoid_course.network as network_module
+    import sigmoid_course.neuron as neuron_module
+
+    calls = []
+    for module in (network_module, neuron_module):
+        original = module.check_labels
+        monkeypatch.setattr(module, "check_labels", lambda y, *a, _f=original, **k: calls.append(1) or _f(y, *a, **k))
+    X = np.random.default_rng(0).standard_normal((40, 2))
+    y = (X[:, :1] > 0).astype(int)
+    train(init_params([2, 3, 1], np.random.default_rng(1)), X, y, learning_rate=0.1, epochs=3, batch_size=4,
+          rng=np.random.default_rng(2))
+    assert len(calls) == 1

@@ -95,6 +95,8 @@ def test_nbval_fails_when_a_printed_number_changes(tmp_path):
     broken.write_text(json.dumps(nb), encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
+         # The child must run the cells in order: pytest-randomly, if installed, would shuffle them.
+         "-p", "no:randomly",
          "-q", str(broken)],
         cwd=CHAPTERS, capture_output=True, text=True, timeout=600,
     )
