@@ -346,3 +346,17 @@ def test_train_checks_its_arguments_once_not_in_every_mini_batch(monkeypatch):
     train(init_params([2, 3, 1], np.random.default_rng(1)), X, y, learning_rate=0.1, epochs=3, batch_size=4,
           rng=np.random.default_rng(2))
     assert len(calls) == 1
+
+
+def test_the_params_a_callback_receives_stay_as_they_were_at_that_epoch():
+    # train updates its own copies in place; what it hands out must not change afterwards.
+    X, y = xor()
+    params = init_params([2, 3, 1], np.random.default_rng(0))
+    seen = []
+    final, _ = train(params, X, y, learning_rate=1.0, epochs=3,
+                     callback=lambda epoch, p: seen.append((p, [(W.copy(), b.copy()) for W, b in p])))
+    for handed_out, copied in seen:
+        assert all(np.array_equal(W, Wc) and np.array_equal(b, bc)
+                   for (W, b), (Wc, bc) in zip(handed_out, copied))
+    assert all(np.array_equal(W, Ws) for (W, _), (Ws, _) in zip(seen[0][0], params))
+    assert all(np.array_equal(W, Ws) for (W, _), (Ws, _) in zip(seen[-1][0], final))

@@ -171,7 +171,8 @@ def _forward(params, X: np.ndarray, act: Activation):
 
 def _backward(params, logits, zs, layer_inputs, y: np.ndarray, act: Activation):
     batch = y.shape[0]
-    loss = float(np.mean(_cross_entropy(logits, y)))
+    # The mean as np.mean forms it (one pairwise sum, one division), without its overhead.
+    loss = float(np.add.reduce(_cross_entropy(logits, y), axis=None) / batch)
     # dL/dz of the output layer, σ(z) − y, averaged over the batch.
     delta = (sigmoid(logits) - y) / batch
     grads = [None] * len(params)
@@ -305,24 +306,31 @@ def train(params, X, y, *, learning_rate: float, epochs: int, activation: str = 
 
 
 def _train(params, X, y, act, learning_rate, epochs, batch_size, rng, callback):
+    # The loop updates its own copies in place (W -= η·dW rounds exactly as W − η·dW),
+    # and cuts each epoch's shuffled copy of the data into mini-batches by slicing.
     params = [(W.copy(), b.copy()) for W, b in params]
     n = X.shape[0]
     size = n if batch_size is None else batch_size
     losses = []
     for epoch in range(epochs):
         if callback is not None:
-            callback(epoch, params)
-        order = np.arange(n) if batch_size is None else rng.permutation(n)
+            callback(epoch, [(W.copy(), b.copy()) for W, b in params])
+        if batch_size is None:
+            X_epoch, y_epoch = X, y
+        else:
+            order = rng.permutation(n)
+            X_epoch, y_epoch = X[order], y[order]
         total = 0.0
         for start in range(0, n, size):
-            batch = order[start:start + size]
-            loss, grads = _loss_and_grads(params, X[batch], y[batch], act)
-            total += loss * len(batch)
-            params = [(W - learning_rate * dW, b - learning_rate * db)
-                      for (W, b), (dW, db) in zip(params, grads)]
+            X_batch, y_batch = X_epoch[start:start + size], y_epoch[start:start + size]
+            loss, grads = _loss_and_grads(params, X_batch, y_batch, act)
+            total += loss * X_batch.shape[0]
+            for (W, b), (dW, db) in zip(params, grads):
+                W -= learning_rate * dW
+                b -= learning_rate * db
         losses.append(total / n)
     if callback is not None:
-        callback(epochs, params)
+        callback(epochs, [(W.copy(), b.copy()) for W, b in params])
     return params, np.array(losses)
 
 
