@@ -1,4 +1,5 @@
-"""The tests' one independent reference: Python's decimal module at 50 digits, and SciPy's values.
+"""The tests' one independent reference: Python's decimal module at 50 digits, and
+SciPy's values.
 
 Every test that judges a float result against an exact value takes it from
 here: ``decimal_reference(formula, x)`` evaluates ``formula`` on the exact
@@ -17,12 +18,23 @@ import numpy as np
 DIGITS = 50
 
 # Values used by SciPy's own tests of expit at linspace(-4, 4, 10) (8 digits).
-SCIPY_EXPIT = [0.01798621, 0.04265125, 0.0977726, 0.20860853, 0.39068246,
-               0.60931754, 0.79139147, 0.9022274, 0.95734875, 0.98201379]
+SCIPY_EXPIT = [
+    0.01798621,
+    0.04265125,
+    0.0977726,
+    0.20860853,
+    0.39068246,
+    0.60931754,
+    0.79139147,
+    0.9022274,
+    0.95734875,
+    0.98201379,
+]
 
 
 def decimal_reference(formula, x, digits: int = DIGITS) -> np.ndarray:
-    """formula(Decimal(x)) for each element, at ``digits`` significant digits, as an object array."""
+    """formula(Decimal(x)) for each element, at ``digits`` significant digits, as an
+    object array."""
     out = np.empty(np.shape(x), dtype=object)
     with localcontext() as ctx:
         ctx.prec = digits
@@ -33,7 +45,8 @@ def decimal_reference(formula, x, digits: int = DIGITS) -> np.ndarray:
 
 
 def sigmoid_exact(d: Decimal) -> Decimal:
-    """σ(d) = 1/(1 + e^(−d)), with e^(−|d|) only (Decimal.exp overflows below d ≈ −2.3e6)."""
+    """σ(d) = 1/(1 + e^(−d)), with e^(−|d|) only (Decimal.exp overflows below d ≈
+    −2.3e6)."""
     e = (-abs(d)).exp()
     return 1 / (1 + e) if d >= 0 else e / (1 + e)
 
@@ -61,9 +74,10 @@ def softplus_exact(d: Decimal) -> Decimal:
     if d >= 0:
         return d + (1 + (-d).exp()).ln()
     if d < -100:
-        # ln(1 + u) = u − u²/2 + u³/3 − …: four terms leave u⁴ < e^(−400), far below 50 digits.
+        # ln(1 + u) = u − u²/2 + u³/3 − …: four terms leave u⁴ < e^(−400), far below 50
+        # digits.
         u = d.exp()
-        return u - u * u / 2 + u ** 3 / 3 - u ** 4 / 4
+        return u - u * u / 2 + u**3 / 3 - u**4 / 4
     # 1 + e^d needs about |d|/2.3 more digits than the answer, or it rounds to 1.
     with localcontext() as ctx:
         ctx.prec += int(-d / 2) + 5
@@ -76,7 +90,8 @@ def log_sigmoid_exact(d: Decimal) -> Decimal:
 
 
 def nielsen_width_exact(d: Decimal) -> Decimal:
-    """Nielsen's (2/|w|)·ln(|w|(1 + √(1 − 4/|w|))/2 − 1), in 30 more digits than the context.
+    """Nielsen's (2/|w|)·ln(|w|(1 + √(1 − 4/|w|))/2 − 1), in 30 more digits than the
+    context.
 
     Evaluated as written: near |w| = 4 the logarithm's argument is 1 plus
     about √(|w| − 4), which costs at most half the digits of |w| − 4 (about 8

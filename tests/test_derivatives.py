@@ -27,6 +27,7 @@ def exact_sigmoid_prime(x) -> np.ndarray:
 
 # ---- central_difference ---------------------------------------------------
 
+
 @pytest.mark.parametrize("h", [1e-1, 1e-2, 1e-3])
 def test_central_difference_truncation_error_is_h_squared_f_triple_prime_over_6(h):
     # (sin(1+h) - sin(1-h)) / 2h = cos(1)·sin(h)/h = cos(1)(1 - h²/6 + ...)
@@ -52,7 +53,8 @@ def test_central_difference_default_step_is_accurate_for_sigmoid():
 
 
 def test_central_difference_default_step_scales_with_x():
-    # At x = 1e5 a fixed h = 6e-6 loses ~1e-5 relative accuracy to rounding; the scaled step does not.
+    # At x = 1e5 a fixed h = 6e-6 loses ~1e-5 relative accuracy to rounding; the scaled
+    # step does not.
     x = 1e5
     scaled = float(central_difference(np.log, x))
     fixed = float(central_difference(np.log, x, h=float(np.cbrt(EPS))))
@@ -62,7 +64,9 @@ def test_central_difference_default_step_scales_with_x():
 
 def test_central_difference_is_exact_for_a_quadratic_up_to_rounding():
     x = np.array([-3.0, 0.5, 2.0])
-    np.testing.assert_allclose(central_difference(lambda t: t**2 + 3 * t, x, h=0.5), 2 * x + 3, rtol=1e-15)
+    np.testing.assert_allclose(
+        central_difference(lambda t: t**2 + 3 * t, x, h=0.5), 2 * x + 3, rtol=1e-15
+    )
 
 
 def test_central_difference_keeps_shape_and_dtype():
@@ -74,26 +78,38 @@ def test_central_difference_keeps_shape_and_dtype():
 
 # ---- complex_step_derivative -----------------------------------------------
 
+
 def test_complex_step_equals_sigmoid_prime_within_1e_15():
     x = np.concatenate([np.linspace(-745, 745, 2981), np.linspace(-10, 10, 2001)])
-    np.testing.assert_allclose(complex_step_derivative(sigmoid, x), sigmoid_prime(x), rtol=0, atol=1e-15)
+    np.testing.assert_allclose(
+        complex_step_derivative(sigmoid, x), sigmoid_prime(x), rtol=0, atol=1e-15
+    )
 
 
 def test_complex_step_is_accurate_to_full_relative_precision_for_sigmoid():
     x = np.linspace(-600, 600, 1201)
-    np.testing.assert_allclose(complex_step_derivative(sigmoid, x), exact_sigmoid_prime(x), rtol=1e-15)
+    np.testing.assert_allclose(
+        complex_step_derivative(sigmoid, x), exact_sigmoid_prime(x), rtol=1e-15
+    )
 
 
-@pytest.mark.parametrize("f, fprime", [(np.exp, np.exp), (np.sin, np.cos), (lambda z: z**3, lambda t: 3 * t**2)])
+@pytest.mark.parametrize(
+    "f, fprime",
+    [(np.exp, np.exp), (np.sin, np.cos), (lambda z: z**3, lambda t: 3 * t**2)],
+)
 def test_complex_step_matches_known_derivatives(f, fprime):
     x = np.linspace(-3, 3, 61)
     # atol covers the O(h²) term: Im (ih)³ / h = -h² = -1e-40 for z³ at 0.
-    np.testing.assert_allclose(complex_step_derivative(f, x), fprime(x), rtol=4e-16, atol=1e-39)
+    np.testing.assert_allclose(
+        complex_step_derivative(f, x), fprime(x), rtol=4e-16, atol=1e-39
+    )
 
 
 def test_complex_step_has_no_cancellation_even_for_a_tiny_step():
     # h = 1e-200 would destroy a central difference; the complex step is unaffected.
-    assert float(complex_step_derivative(np.sin, 1.0, h=1e-200)) == pytest.approx(np.cos(1.0), rel=1e-16)
+    assert float(complex_step_derivative(np.sin, 1.0, h=1e-200)) == pytest.approx(
+        np.cos(1.0), rel=1e-16
+    )
 
 
 def test_complex_step_keeps_shape_and_dtype():
@@ -107,6 +123,7 @@ def test_complex_step_rejects_functions_that_drop_the_imaginary_part():
 
 
 # ---- numerical_gradient ----------------------------------------------------
+
 
 def test_numerical_gradient_matches_the_analytic_gradient_of_a_known_loss():
     w = np.array([[0.5, -1.0], [2.0, 0.25]])
@@ -124,7 +141,9 @@ def test_numerical_gradient_matches_the_analytic_gradient_of_a_known_loss():
 def test_numerical_gradient_is_fourth_order():
     w = np.array([1.0])
     loss = lambda: float(np.sin(w[0]))  # noqa: E731
-    errors = [abs(numerical_gradient(loss, [w], h=h)[0][0] - np.cos(1.0)) for h in (0.1, 0.05)]
+    errors = [
+        abs(numerical_gradient(loss, [w], h=h)[0][0] - np.cos(1.0)) for h in (0.1, 0.05)
+    ]
     # Truncation error h^4·f^(5)/30 shrinks 16-fold when h halves.
     assert errors[0] / errors[1] == pytest.approx(16, rel=0.02)
 
@@ -132,7 +151,10 @@ def test_numerical_gradient_is_fourth_order():
 def test_numerical_gradient_of_order_two_is_second_order():
     w = np.array([1.0])
     loss = lambda: float(np.sin(w[0]))  # noqa: E731
-    errors = [abs(numerical_gradient(loss, [w], h=h, order=2)[0][0] - np.cos(1.0)) for h in (0.1, 0.05)]
+    errors = [
+        abs(numerical_gradient(loss, [w], h=h, order=2)[0][0] - np.cos(1.0))
+        for h in (0.1, 0.05)
+    ]
     # Halving h divides an O(h^2) error by about 4 (an O(h^4) one would drop 16-fold).
     assert 3.5 < errors[0] / errors[1] < 4.5
 
@@ -161,9 +183,12 @@ def test_numerical_gradient_restores_the_arrays_when_the_loss_raises():
 
 # ---- relative_error --------------------------------------------------------
 
+
 def test_relative_error_is_the_cs231n_measure():
     # |a - n| / max(|a|, |n|), maximised over components.
-    assert relative_error([2.0, -1.0], [2.0, -1.1]) == pytest.approx(0.1 / 1.1, rel=1e-15)
+    assert relative_error([2.0, -1.0], [2.0, -1.1]) == pytest.approx(
+        0.1 / 1.1, rel=1e-15
+    )
     assert relative_error(3.0, 4.0) == pytest.approx(0.25, rel=1e-15)
 
 
@@ -182,5 +207,3 @@ def test_relative_error_floor_compares_tiny_components_in_absolute_terms():
     analytic, numeric = [1.0, 1e-20], [1.0, 3e-20]
     assert relative_error(analytic, numeric) == pytest.approx(2 / 3)
     assert relative_error(analytic, numeric, floor=1e-8) == pytest.approx(2e-20 / 1e-8)
-
-

@@ -43,24 +43,31 @@ def _headings(path):
 
 
 def _docstrings():
-    """(where, docstring) for every module, class, function and method of the package."""
+    """(where, docstring) for every module, class, function and method of the
+    package."""
     found = []
     for info in pkgutil.iter_modules(sigmoid_course.__path__):
         module = importlib.import_module(f"sigmoid_course.{info.name}")
         tree = ast.parse(inspect.getsource(module))
         for node in ast.walk(tree):
-            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            if isinstance(
+                node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+            ):
                 doc = ast.get_docstring(node)
                 if doc:
-                    where = f"sigmoid_course.{info.name}" + ("" if isinstance(node, ast.Module) else f".{node.name}")
+                    where = f"sigmoid_course.{info.name}" + (
+                        "" if isinstance(node, ast.Module) else f".{node.name}"
+                    )
                     found.append((where, doc))
     return found
 
 
 def explained_in(doc):
-    """The (chapter, heading) pairs that the "Explained in:" paragraph of ``doc`` names, in order.
+    """The (chapter, heading) pairs that the "Explained in:" paragraph of ``doc`` names,
+    in order.
 
-    >>> explained_in('Text.\\n\\nExplained in: Chapter 3, "A"; the rest\\nin Chapter 4, "B" and "C".')
+    >>> doc = 'Explained in: Chapter 3, "A"; the rest\\nin Chapter 4, "B" and "C".'
+    >>> explained_in(doc)
     [(3, 'A'), (4, 'B'), (4, 'C')]
     """
     pairs = []
@@ -79,13 +86,20 @@ DOCSTRINGS = [(where, doc) for where, doc in _docstrings() if "Explained in:" in
 
 
 def test_the_parser_reads_the_forms_the_package_uses():
-    assert explained_in('Explained in: Chapter 2, "X" (derivation and\n    "Y").') == [(2, "X"), (2, "Y")]
-    assert explained_in('Explained in: Chapter 3, "T"; Chapter 4 passes a callback.') == [(3, "T")]
+    assert explained_in('Explained in: Chapter 2, "X" (derivation and\n    "Y").') == [
+        (2, "X"),
+        (2, "Y"),
+    ]
+    assert explained_in(
+        'Explained in: Chapter 3, "T"; Chapter 4 passes a callback.'
+    ) == [(3, "T")]
     assert explained_in("No such line.") == []
 
 
 def test_docstrings_name_their_chapters():
-    assert len(DOCSTRINGS) >= 30, "fewer Explained-in lines than the package has helpers"
+    assert len(DOCSTRINGS) >= 30, (
+        "fewer Explained-in lines than the package has helpers"
+    )
 
 
 @pytest.mark.parametrize("where, doc", DOCSTRINGS, ids=[w for w, _ in DOCSTRINGS])
@@ -94,9 +108,13 @@ def test_explained_in_names_a_heading_that_exists(where, doc):
     pairs = explained_in(doc)
     assert pairs, f'{where}: "Explained in:" names no "quoted heading"'
     for chapter, heading in pairs:
-        assert chapter in chapters, (f'{where}: "Explained in" names Chapter {chapter}, which is not in '
-                                     f"_toc.yml (chapters {sorted(chapters)})")
+        assert chapter in chapters, (
+            f'{where}: "Explained in" names Chapter {chapter}, which is not in '
+            f"_toc.yml (chapters {sorted(chapters)})"
+        )
         headings = _headings(chapters[chapter])
-        assert heading in headings, (f'{where} names the heading "{heading}" of Chapter {chapter} '
-                                     f"({chapters[chapter].name}), which has no such heading; it has: "
-                                     + "; ".join(sorted(headings)))
+        assert heading in headings, (
+            f'{where} names the heading "{heading}" of Chapter {chapter} '
+            f"({chapters[chapter].name}), which has no such heading; it has: "
+            + "; ".join(sorted(headings))
+        )

@@ -12,9 +12,8 @@ from decimal import Decimal, localcontext
 import numpy as np
 import pytest
 
-from sigmoid_course import sigmoid_prime_reference, sigmoid_reference, ulp_error
-
 from reference import SCIPY_EXPIT
+from sigmoid_course import sigmoid_prime_reference, sigmoid_reference, ulp_error
 
 # e to 60 significant digits, typed in rather than computed with Decimal.exp.
 E = Decimal("2.71828182845904523536028747135266249775724709369995957496696762772")
@@ -35,7 +34,7 @@ def test_sigmoid_reference_is_exactly_one_half_at_zero():
 def test_references_match_closed_forms_in_powers_of_e(n):
     with localcontext() as ctx:
         ctx.prec = 60
-        en = E ** n  # e^n from the literal digits: no exp involved
+        en = E**n  # e^n from the literal digits: no exp involved
         sigma = en / (1 + en)
         sigma_prime = en / ((1 + en) * (1 + en))
     assert close(sigmoid_reference(float(n))[()], sigma)
@@ -49,7 +48,11 @@ def test_sigmoid_reference_matches_published_scipy_values():
 
 def test_references_satisfy_the_symmetry_and_product_identities():
     x = np.concatenate([np.linspace(-50, 50, 201), [-745.0, -700.0, 700.0, 745.0]])
-    s, s_minus, d = sigmoid_reference(x), sigmoid_reference(-x), sigmoid_prime_reference(x)
+    s, s_minus, d = (
+        sigmoid_reference(x),
+        sigmoid_reference(-x),
+        sigmoid_prime_reference(x),
+    )
     with localcontext() as ctx:
         ctx.prec = 60  # the default 28 digits would hide a difference
         for a, b, p in zip(s, s_minus, d):
@@ -100,9 +103,12 @@ def test_ulp_error_uses_the_spacing_at_the_reference():
     assert ulp_error(np.nextafter(1.0, 0.0), ref(1))[()] == 0.5
 
 
-@pytest.mark.parametrize("dtype, expected", [(np.float64, 0.4), (np.float32, 0.2), (np.float16, 0.4)])
+@pytest.mark.parametrize(
+    "dtype, expected", [(np.float64, 0.4), (np.float32, 0.2), (np.float16, 0.4)]
+)
 def test_ulp_error_of_one_tenth_in_each_dtype(dtype, expected):
-    # 0.1 rounds to 0.1 + 0.4 ulp (float64), 0.1 + 0.2 ulp (float32), 0.1 - 0.4 ulp (float16).
+    # 0.1 rounds to 0.1 + 0.4 ulp (float64), 0.1 + 0.2 ulp (float32), 0.1 - 0.4 ulp
+    # (float16).
     assert ulp_error(dtype(0.1), ref("0.1"))[()] == pytest.approx(expected, rel=1e-12)
 
 
@@ -122,5 +128,3 @@ def test_ulp_error_keeps_the_shape_and_propagates_nan():
     out = ulp_error(computed, reference)
     assert out.shape == (1, 2) and out.dtype == np.float64
     assert out[0, 0] == 0.0 and np.isnan(out[0, 1])
-
-

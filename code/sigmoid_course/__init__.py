@@ -13,9 +13,21 @@ from layer to layer, measured), :mod:`plotting` (the shared figure style) and
 :mod:`widgets` (explorers).
 """
 
-from .activations import log_sigmoid, logit, sigmoid, sigmoid_prime, sigmoid_second, softplus
-from .derivatives import central_difference, complex_step_derivative, numerical_gradient, relative_error
+from .activations import (
+    log_sigmoid,
+    logit,
+    sigmoid,
+    sigmoid_prime,
+    sigmoid_second,
+    softplus,
+)
 from .datasets import gaussian_clusters, two_moons, xor
+from .derivatives import (
+    central_difference,
+    complex_step_derivative,
+    numerical_gradient,
+    relative_error,
+)
 from .gradient_flow import (
     chain_factors,
     initial_gradient_norms,
@@ -34,10 +46,21 @@ from .network import (
     predict_proba,
     train,
 )
-from .neuron import loss_gradient_wrt_logit, neuron_loss, sigmoid_neuron, sigmoid_neuron_by_gates, train_neuron
+from .neuron import (
+    loss_gradient_wrt_logit,
+    neuron_loss,
+    sigmoid_neuron,
+    sigmoid_neuron_by_gates,
+    train_neuron,
+)
 from .plotting import COLORS, new_axes, use_course_style
 from .precision import sigmoid_prime_reference, sigmoid_reference, ulp_error
-from .widgets import gradient_norm_explorer, make_explorer, sigmoid_explorer, tangent_explorer
+from .widgets import (
+    gradient_norm_explorer,
+    make_explorer,
+    sigmoid_explorer,
+    tangent_explorer,
+)
 
 __all__ = [
     "COLORS",

@@ -52,14 +52,22 @@ def two_moons(n: int, noise: float, rng: np.random.Generator):
     label = np.arange(n) % 2
     t = rng.uniform(0.0, np.pi, size=n)
     X = np.column_stack([np.cos(t), np.sin(t)])
-    X[label == 1] = np.column_stack([1.0 - np.cos(t[label == 1]), 0.5 - np.sin(t[label == 1])])
+    X[label == 1] = np.column_stack(
+        [1.0 - np.cos(t[label == 1]), 0.5 - np.sin(t[label == 1])]
+    )
     X += noise * rng.standard_normal(X.shape)
     return X, label.reshape(-1, 1)
 
 
-def gaussian_clusters(n: int, rng: np.random.Generator, dim: int = 20, n_clusters: int = 64,
-                      spread: float = 1.0):
-    """Return ``(X, y)``: ``n`` points around ``n_clusters`` random centres in ``dim`` dimensions.
+def gaussian_clusters(
+    n: int,
+    rng: np.random.Generator,
+    dim: int = 20,
+    n_clusters: int = 64,
+    spread: float = 1.0,
+):
+    """Return ``(X, y)``: ``n`` points around ``n_clusters`` random centres in ``dim``
+    dimensions.
 
     The centres are drawn from N(0, I) and labelled 0, 1, 0, 1, …; each point
     is a random centre plus N(0, spread²/dim · I) noise, so the noise has a

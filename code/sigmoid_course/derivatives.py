@@ -12,9 +12,21 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._arrays import as_numeric_array, as_result, check_callable, check_real_array, check_same_shape, check_scalar
+from ._arrays import (
+    as_numeric_array,
+    as_result,
+    check_callable,
+    check_real_array,
+    check_same_shape,
+    check_scalar,
+)
 
-__all__ = ["central_difference", "complex_step_derivative", "numerical_gradient", "relative_error"]
+__all__ = [
+    "central_difference",
+    "complex_step_derivative",
+    "numerical_gradient",
+    "relative_error",
+]
 
 _EPS = np.finfo(np.float64).eps
 
@@ -42,8 +54,10 @@ def central_difference(f: Callable, x: ArrayLike, h: float | None = None) -> np.
         step = np.cbrt(_EPS) * np.maximum(1.0, np.abs(x))
     else:
         step = _check_step(h)
-    estimate = (np.asarray(f(x + step), dtype=np.float64)
-                - np.asarray(f(x - step), dtype=np.float64)) / (2 * step)
+    estimate = (
+        np.asarray(f(x + step), dtype=np.float64)
+        - np.asarray(f(x - step), dtype=np.float64)
+    ) / (2 * step)
     return as_result(estimate, dtype)
 
 
@@ -68,7 +82,9 @@ def complex_step_derivative(f: Callable, x: ArrayLike, h: float = 1e-20) -> np.n
     step = _check_step(h)
     value = np.asarray(f(x + 1j * step))
     if value.dtype.kind != "c":
-        raise TypeError("f returned real values for complex input; it must accept complex arguments")
+        raise TypeError(
+            "f returned real values for complex input; it must accept complex arguments"
+        )
     return as_result(value.imag / step, dtype)
 
 
@@ -80,8 +96,12 @@ _STENCILS = {
 _DEFAULT_STEP = {2: 1e-5, 4: 1e-3}
 
 
-def numerical_gradient(loss: Callable[[], float], arrays: Sequence[np.ndarray],
-                       h: float | None = None, order: int = 4) -> list[np.ndarray]:
+def numerical_gradient(
+    loss: Callable[[], float],
+    arrays: Sequence[np.ndarray],
+    h: float | None = None,
+    order: int = 4,
+) -> list[np.ndarray]:
     """Return finite-difference gradients of ``loss()`` with respect to each array.
 
     ``order=4`` (the default) uses the fourth-order central difference
@@ -95,9 +115,10 @@ def numerical_gradient(loss: Callable[[], float], arrays: Sequence[np.ndarray],
     evaluations per parameter: use it to check, not to train.
 
     >>> w = np.array([1.0, 2.0])
-    >>> [g.round(9).tolist() for g in numerical_gradient(lambda: float(np.sum(w ** 3)), [w])]
+    >>> cube = lambda: float(np.sum(w ** 3))
+    >>> [g.round(9).tolist() for g in numerical_gradient(cube, [w])]
     [[3.0, 12.0]]
-    >>> [g.round(6).tolist() for g in numerical_gradient(lambda: float(np.sum(w ** 3)), [w], order=2)]
+    >>> [g.round(6).tolist() for g in numerical_gradient(cube, [w], order=2)]
     [[3.0, 12.0]]
 
     Explained in: Chapter 3, "Gradient checking".
@@ -108,15 +129,24 @@ def numerical_gradient(loss: Callable[[], float], arrays: Sequence[np.ndarray],
     step = _check_step(_DEFAULT_STEP[order] if h is None else h)
     offsets, weights, divisor = _STENCILS[order]
     if isinstance(arrays, np.ndarray) or not isinstance(arrays, Sequence):
-        raise TypeError(f"arrays must be a list of the numpy arrays that loss() reads, "
-                        f"got {type(arrays).__name__}")
+        raise TypeError(
+            f"arrays must be a list of the numpy arrays that loss() reads, "
+            f"got {type(arrays).__name__}"
+        )
     for k, array in enumerate(arrays):
         if not isinstance(array, np.ndarray) or array.dtype != np.float64:
-            # float32 would round p ± h to 24 bits: an error of 6e-5 relative to h = 1e-3.
-            raise TypeError(f"arrays[{k}] must be a numpy array of dtype float64 that loss() reads, "
-                            f"got {getattr(array, 'dtype', type(array).__name__)}")
+            # float32 would round p ± h to 24 bits: an error of 6e-5 relative to h =
+            # 1e-3.
+            raise TypeError(
+                f"arrays[{k}] must be a numpy array of dtype float64 that loss() "
+                "reads, "
+                f"got {getattr(array, 'dtype', type(array).__name__)}"
+            )
         if not array.flags.writeable:
-            raise ValueError(f"arrays[{k}] must be writeable (it is perturbed in place), got a read-only array")
+            raise ValueError(
+                f"arrays[{k}] must be writeable (it is perturbed in place), got a "
+                "read-only array"
+            )
     grads = []
     for k, array in enumerate(arrays):
         grad = np.zeros_like(array)
@@ -130,13 +160,18 @@ def numerical_gradient(loss: Callable[[], float], arrays: Sequence[np.ndarray],
             finally:  # a loss that raises must not leave the parameter perturbed
                 array[index] = original
             if not all(np.isfinite(values)):
-                raise ValueError(f"loss() must return finite values, got {values} around arrays[{k}][{index}]")
+                raise ValueError(
+                    f"loss() must return finite values, got {values} around "
+                    f"arrays[{k}][{index}]"
+                )
             grad[index] = sum(w * v for w, v in zip(weights, values)) / (divisor * step)
         grads.append(grad)
     return grads
 
 
-def relative_error(analytic: ArrayLike, numeric: ArrayLike, floor: float = 0.0) -> float:
+def relative_error(
+    analytic: ArrayLike, numeric: ArrayLike, floor: float = 0.0
+) -> float:
     """Return max |a − n| / max(|a|, |n|, floor) over all elements (0 where all are 0).
 
     The measure used by gradient checks: below about 1e−7 the analytic
@@ -152,7 +187,8 @@ def relative_error(analytic: ArrayLike, numeric: ArrayLike, floor: float = 0.0) 
 
     Explained in: Chapter 3, "Gradient checking".
     """
-    # A NaN would compare as "no error" below (NaN > 0 is False), so a broken gradient would pass:
+    # A NaN would compare as "no error" below (NaN > 0 is False), so a broken gradient
+    # would pass:
     # NaN and inf are rejected.
     a = check_real_array(analytic, "analytic")
     n = check_real_array(numeric, "numeric")

@@ -18,8 +18,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._arrays import (check_callable, check_choice, check_count, check_labels, check_params, check_real_array,
-                      check_rng, check_scalar)
+from ._arrays import (
+    check_callable,
+    check_choice,
+    check_count,
+    check_labels,
+    check_params,
+    check_real_array,
+    check_rng,
+    check_scalar,
+)
 from .activations import sigmoid
 from .neuron import _cross_entropy
 
@@ -58,7 +66,9 @@ ACTIVATIONS = {
     # gradient it multiplies is then below 1e-13 in absolute terms.
     "sigmoid": Activation("sigmoid", sigmoid, lambda z, a: a * (1.0 - a)),
     "tanh": Activation("tanh", np.tanh, lambda z, a: 1.0 - a * a),
-    "relu": Activation("relu", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype)),
+    "relu": Activation(
+        "relu", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype)
+    ),
 }
 
 
@@ -67,22 +77,38 @@ def _uniform(rng, limit, n_in, n_out):
 
 
 INITIALISERS = {
-    # N(0, 1) weights and biases: the "large" initialisation of Nielsen's early chapters.
-    "unit_normal": lambda rng, n_in, n_out: (rng.standard_normal((n_in, n_out)), rng.standard_normal(n_out)),
-    # N(0, 1/n_in) weights, N(0, 1) biases: Nielsen's network2 default (his Chapter 5 numbers).
-    "scaled_normal": lambda rng, n_in, n_out: (rng.standard_normal((n_in, n_out)) / np.sqrt(n_in),
-                                               rng.standard_normal(n_out)),
+    # N(0, 1) weights and biases: the "large" initialisation of Nielsen's early
+    # chapters.
+    "unit_normal": lambda rng, n_in, n_out: (
+        rng.standard_normal((n_in, n_out)),
+        rng.standard_normal(n_out),
+    ),
+    # N(0, 1/n_in) weights, N(0, 1) biases: Nielsen's network2 default (his Chapter 5
+    # numbers).
+    "scaled_normal": lambda rng, n_in, n_out: (
+        rng.standard_normal((n_in, n_out)) / np.sqrt(n_in),
+        rng.standard_normal(n_out),
+    ),
     # U[-1/sqrt(n_in), 1/sqrt(n_in)]: what Glorot & Bengio (2010) call the
     # "standard" initialisation, named here after its distribution.
-    "uniform_fan_in": lambda rng, n_in, n_out: _uniform(rng, 1.0 / np.sqrt(n_in), n_in, n_out),
-    # U[±sqrt(6/(n_in + n_out))], variance 2/(n_in + n_out): Glorot & Bengio's normalised initialisation.
-    "xavier": lambda rng, n_in, n_out: _uniform(rng, np.sqrt(6.0 / (n_in + n_out)), n_in, n_out),
+    "uniform_fan_in": lambda rng, n_in, n_out: _uniform(
+        rng, 1.0 / np.sqrt(n_in), n_in, n_out
+    ),
+    # U[±sqrt(6/(n_in + n_out))], variance 2/(n_in + n_out): Glorot & Bengio's
+    # normalised initialisation.
+    "xavier": lambda rng, n_in, n_out: _uniform(
+        rng, np.sqrt(6.0 / (n_in + n_out)), n_in, n_out
+    ),
     # 4 × Xavier's limit: σ'(0) = 1/4, so Glorot & Bengio's variance argument
     # for sigmoid units asks for weights four times the tanh scale.
-    "xavier_sigmoid": lambda rng, n_in, n_out: _uniform(rng, 4.0 * np.sqrt(6.0 / (n_in + n_out)),
-                                                        n_in, n_out),
+    "xavier_sigmoid": lambda rng, n_in, n_out: _uniform(
+        rng, 4.0 * np.sqrt(6.0 / (n_in + n_out)), n_in, n_out
+    ),
     # N(0, 2/n_in): He et al. (2015), for ReLU.
-    "he": lambda rng, n_in, n_out: (rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in), np.zeros(n_out)),
+    "he": lambda rng, n_in, n_out: (
+        rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in),
+        np.zeros(n_out),
+    ),
 }
 
 
@@ -91,7 +117,9 @@ def _activation(name: str) -> Activation:
     return ACTIVATIONS[name]
 
 
-def init_params(layer_sizes: Sequence[int], rng: np.random.Generator, init: str = "xavier") -> list:
+def init_params(
+    layer_sizes: Sequence[int], rng: np.random.Generator, init: str = "xavier"
+) -> list:
     """Return freshly initialised ``[(W, b), ...]`` for the given layer sizes.
 
     ``layer_sizes`` lists the width of every layer, input first; the last
@@ -109,42 +137,61 @@ def init_params(layer_sizes: Sequence[int], rng: np.random.Generator, init: str 
     check_rng(rng)
     check_choice(init, "init", INITIALISERS)
     if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
-        raise TypeError(f"layer_sizes must be a list of layer widths, got {type(layer_sizes).__name__}")
+        raise TypeError(
+            "layer_sizes must be a list of layer widths, got "
+            f"{type(layer_sizes).__name__}"
+        )
     sizes = [check_count(n, f"layer_sizes[{k}]", 1) for k, n in enumerate(layer_sizes)]
     if len(sizes) < 2:
-        raise ValueError(f"layer_sizes must list at least two layer widths (input and output), got {sizes}")
-    return [INITIALISERS[init](rng, n_in, n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        raise ValueError(
+            "layer_sizes must list at least two layer widths (input and output), got "
+            f"{sizes}"
+        )
+    return [
+        INITIALISERS[init](rng, n_in, n_out)
+        for n_in, n_out in zip(sizes[:-1], sizes[1:])
+    ]
 
 
 def _check_X(params, X) -> np.ndarray:
     X = check_real_array(X, "X", ndim=2)
     if X.shape[0] == 0:
         # A mean over no examples is 0/0: numpy would warn and return NaN.
-        raise ValueError("X must hold at least one example, got an empty batch of shape "
-                         f"{X.shape}")
+        raise ValueError(
+            f"X must hold at least one example, got an empty batch of shape {X.shape}"
+        )
     n_in = params[0][0].shape[0]
     if X.shape[1] != n_in:
-        raise ValueError(f"X must have {n_in} columns, the inputs of the first layer, got shape {X.shape}")
+        raise ValueError(
+            f"X must have {n_in} columns, the inputs of the first layer, got shape "
+            f"{X.shape}"
+        )
     return X
 
 
 def _check_y(X, y) -> np.ndarray:
     y = check_labels(y)
     if y.shape != (X.shape[0], 1):
-        raise ValueError(f"y must have shape (batch, 1) = ({X.shape[0]}, 1), one label per row of X, "
-                         f"got {y.shape}")
+        raise ValueError(
+            f"y must have shape (batch, 1) = ({X.shape[0]}, 1), one label per row of "
+            "X, "
+            f"got {y.shape}"
+        )
     return y
 
 
 def _check_one_output(params) -> None:
     n_out = params[-1][0].shape[1]
     if n_out != 1:
-        raise ValueError(f"params must end in a layer with one output unit (a binary classifier), "
-                         f"got a last W of shape {params[-1][0].shape}")
+        raise ValueError(
+            f"params must end in a layer with one output unit (a binary classifier), "
+            f"got a last W of shape {params[-1][0].shape}"
+        )
 
 
 def _checked(params, X, activation, y=None, *, one_output=True):
-    """The public functions' single check: ``(act, params, X, y)`` ready for the internals."""
+    """The public functions' single check: ``(act, params, X, y)`` ready for the
+    internals."""
     act = _activation(activation)
     params = check_params(params)
     if one_output:
@@ -156,6 +203,7 @@ def _checked(params, X, activation, y=None, *, one_output=True):
 # The internals below take checked arguments (float64 arrays of matching
 # shapes, an Activation) and check nothing: train and the measurements of
 # gradient_flow call them in their loops, after one check at the boundary.
+
 
 def _forward(params, X: np.ndarray, act: Activation):
     zs, layer_inputs = [], [X]
@@ -171,7 +219,8 @@ def _forward(params, X: np.ndarray, act: Activation):
 
 def _backward(params, logits, zs, layer_inputs, y: np.ndarray, act: Activation):
     batch = y.shape[0]
-    # The mean as np.mean forms it (one pairwise sum, one division), without its overhead.
+    # The mean as np.mean forms it (one pairwise sum, one division), without its
+    # overhead.
     loss = float(np.add.reduce(_cross_entropy(logits, y), axis=None) / batch)
     # dL/dz of the output layer, σ(z) − y, averaged over the batch.
     delta = (sigmoid(logits) - y) / batch
@@ -254,7 +303,8 @@ def predict(params, X, activation: str = "sigmoid") -> np.ndarray:
 
     One unit with weight 1 and bias 0 turns each input into its own logit:
 
-    >>> predict([(np.ones((1, 1)), np.zeros(1))], np.array([[-2.0], [0.0], [3.0]])).ravel()
+    >>> single = [(np.ones((1, 1)), np.zeros(1))]
+    >>> predict(single, np.array([[-2.0], [0.0], [3.0]])).ravel()
     array([0, 1, 1])
 
     Explained in: Chapter 3, "Training".
@@ -265,7 +315,8 @@ def predict(params, X, activation: str = "sigmoid") -> np.ndarray:
 def accuracy(params, X, y, activation: str = "sigmoid") -> float:
     """Return the fraction of examples whose prediction equals the label.
 
-    >>> accuracy([(np.ones((1, 1)), np.zeros(1))], np.array([[-2.0], [3.0]]), np.array([[0], [0]]))
+    >>> single = [(np.ones((1, 1)), np.zeros(1))]
+    >>> accuracy(single, np.array([[-2.0], [3.0]]), np.array([[0], [0]]))
     0.5
 
     Explained in: Chapter 3, "Training".
@@ -274,9 +325,18 @@ def accuracy(params, X, y, activation: str = "sigmoid") -> float:
     return _accuracy_of_logits(_forward(params, X, act)[0], y)
 
 
-def train(params, X, y, *, learning_rate: float, epochs: int, activation: str = "sigmoid",
-          batch_size: int | None = None, rng: np.random.Generator | None = None,
-          callback: Callable[[int, list], None] | None = None):
+def train(
+    params,
+    X,
+    y,
+    *,
+    learning_rate: float,
+    epochs: int,
+    activation: str = "sigmoid",
+    batch_size: int | None = None,
+    rng: np.random.Generator | None = None,
+    callback: Callable[[int, list], None] | None = None,
+):
     """Return ``(params, losses)`` after plain gradient descent.
 
     Full-batch by default; with ``batch_size`` the examples are shuffled by
@@ -288,7 +348,8 @@ def train(params, X, y, *, learning_rate: float, epochs: int, activation: str = 
 
     >>> rng = np.random.default_rng(0)
     >>> X = np.array([[0.0], [1.0]]); y = np.array([[0], [1]])
-    >>> params, losses = train(init_params([1, 1], rng), X, y, learning_rate=1.0, epochs=50)
+    >>> params, losses = train(init_params([1, 1], rng), X, y, learning_rate=1.0,
+    ...                        epochs=50)
     >>> bool(losses[-1] < losses[0])
     True
 
@@ -322,7 +383,10 @@ def _train(params, X, y, act, learning_rate, epochs, batch_size, rng, callback):
             X_epoch, y_epoch = X[order], y[order]
         total = 0.0
         for start in range(0, n, size):
-            X_batch, y_batch = X_epoch[start:start + size], y_epoch[start:start + size]
+            X_batch, y_batch = (
+                X_epoch[start : start + size],
+                y_epoch[start : start + size],
+            )
             loss, grads = _loss_and_grads(params, X_batch, y_batch, act)
             total += loss * X_batch.shape[0]
             for (W, b), (dW, db) in zip(params, grads):
@@ -340,7 +404,8 @@ def hidden_bias_gradient_norms(grads) -> np.ndarray:
     Nielsen's measure of how fast each layer learns: the output layer is
     left out.
 
-    >>> grads = [(np.zeros((2, 2)), np.array([3.0, 4.0])), (np.zeros((2, 1)), np.array([1.0]))]
+    >>> grads = [(np.zeros((2, 2)), np.array([3.0, 4.0])),
+    ...          (np.zeros((2, 1)), np.array([1.0]))]
     >>> hidden_bias_gradient_norms(grads)
     array([5.])
 

@@ -1,4 +1,5 @@
-"""One sigmoid neuron by hand: backpropagation as a computational graph, and the loss at its output.
+"""One sigmoid neuron by hand: backpropagation as a computational graph, and the loss at
+its output.
 
 A neuron f(w, x) = σ(w0·x0 + … + w(n−1)·x(n−1) + wn) has its bias as the last
 weight, as in CS231n's worked example.  Its gradient is computed twice: once
@@ -17,7 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._arrays import check_choice, check_count, check_labels, check_real_array, check_same_shape, check_scalar
+from ._arrays import (
+    check_choice,
+    check_count,
+    check_labels,
+    check_real_array,
+    check_same_shape,
+    check_scalar,
+)
 from .activations import sigmoid, sigmoid_prime, softplus
 
 __all__ = [
@@ -62,15 +70,21 @@ def _check_neuron(w: ArrayLike, x: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     w_arr = check_real_array(w, "w", ndim=1)
     x_arr = check_real_array(x, "x", ndim=1)
     if w_arr.shape[0] != x_arr.shape[0] + 1:
-        raise ValueError(f"w must hold one weight per input plus the bias, {x_arr.shape[0] + 1} values, "
-                         f"got {w_arr.shape[0]}")
+        raise ValueError(
+            f"w must hold one weight per input plus the bias, {x_arr.shape[0] + 1} "
+            "values, "
+            f"got {w_arr.shape[0]}"
+        )
     return w_arr, x_arr
 
 
-def _through_dot_product(w: np.ndarray, x: np.ndarray, f: float, dz: float,
-                         steps: list[GateStep]) -> NeuronGradients:
+def _through_dot_product(
+    w: np.ndarray, x: np.ndarray, f: float, dz: float, steps: list[GateStep]
+) -> NeuronGradients:
     # The dot-product gate z = w·[x, 1]: dz/dx = w[:-1] and dz/dw = [x, 1].
-    return NeuronGradients(output=f, dz=dz, dx=w[:-1] * dz, dw=np.append(x, 1.0) * dz, steps=tuple(steps))
+    return NeuronGradients(
+        output=f, dz=dz, dx=w[:-1] * dz, dw=np.append(x, 1.0) * dz, steps=tuple(steps)
+    )
 
 
 def sigmoid_neuron_by_gates(w: ArrayLike, x: ArrayLike) -> NeuronGradients:
@@ -118,7 +132,8 @@ def sigmoid_neuron_by_gates(w: ArrayLike, x: ArrayLike) -> NeuronGradients:
 
 
 def sigmoid_neuron(w: ArrayLike, x: ArrayLike) -> NeuronGradients:
-    """Return the neuron's output and gradients, with σ as one gate whose local gradient is f(1 − f).
+    """Return the neuron's output and gradients, with σ as one gate whose local gradient
+    is f(1 − f).
 
     The backward pass needs no exponential at all: σ'(z) = f(1 − f) is
     computed from the output f stored by the forward pass, one subtraction
@@ -128,7 +143,8 @@ def sigmoid_neuron(w: ArrayLike, x: ArrayLike) -> NeuronGradients:
     :func:`~sigmoid_course.activations.sigmoid_prime` stays accurate.
 
     >>> r = sigmoid_neuron([2.0, -3.0, -3.0], [-1.0, -2.0])
-    >>> print(" ".join(f"{v:+.6f}" for v in r.dx), "|", " ".join(f"{v:+.6f}" for v in r.dw))
+    >>> signed = lambda values: " ".join(f"{v:+.6f}" for v in values)
+    >>> print(signed(r.dx), "|", signed(r.dw))
     +0.393224 -0.589836 | -0.196612 -0.393224 +0.196612
 
     Explained in: Chapter 3, "One neuron as a computational graph".
@@ -154,6 +170,7 @@ def _check_loss_arguments(z: ArrayLike, y: ArrayLike, loss: str):
 
 
 # The internals take checked float64 arrays and check nothing.
+
 
 def _cross_entropy(z: np.ndarray, y: np.ndarray) -> np.ndarray:
     return softplus((1.0 - 2.0 * y) * z)
@@ -182,7 +199,8 @@ def neuron_loss(z: ArrayLike, y: ArrayLike, loss: str = "cross_entropy") -> np.n
     ½(σ(z) − y)², with the ½ that makes its derivative free of a factor 2.
     ``y`` has the shape of ``z``, or is one label for all of it.
 
-    >>> print(f"{float(neuron_loss(0.0, 1)):.6f} {float(neuron_loss(0.0, 1, 'mse')):.6f}")
+    >>> cross_entropy, mse = neuron_loss(0.0, 1), neuron_loss(0.0, 1, "mse")
+    >>> print(f"{float(cross_entropy):.6f} {float(mse):.6f}")
     0.693147 0.125000
     >>> float(neuron_loss(-1000.0, 1))
     1000.0
@@ -193,7 +211,9 @@ def neuron_loss(z: ArrayLike, y: ArrayLike, loss: str = "cross_entropy") -> np.n
     return _loss(z, y, loss)
 
 
-def loss_gradient_wrt_logit(z: ArrayLike, y: ArrayLike, loss: str = "cross_entropy") -> np.ndarray:
+def loss_gradient_wrt_logit(
+    z: ArrayLike, y: ArrayLike, loss: str = "cross_entropy"
+) -> np.ndarray:
     """Return dL/dz for one sigmoid output, elementwise.
 
     Cross-entropy: σ(z) − y, because the σ'(z) of the chain rule cancels
@@ -226,16 +246,26 @@ class NeuronHistory:
     output: np.ndarray
 
 
-def train_neuron(w: float, b: float, x: ArrayLike, y: ArrayLike, *, loss: str,
-                 learning_rate: float, epochs: int) -> NeuronHistory:
-    """Return the history of one neuron σ(w·x + b) trained by full-batch gradient descent.
+def train_neuron(
+    w: float,
+    b: float,
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    loss: str,
+    learning_rate: float,
+    epochs: int,
+) -> NeuronHistory:
+    """Return the history of one neuron σ(w·x + b) trained by full-batch gradient
+    descent.
 
     Each epoch computes dL/dz for every example with
     :func:`loss_gradient_wrt_logit`, then dL/dw = mean(dL/dz · x) and
     dL/db = mean(dL/dz), and steps against them.  Used to compare the two
     losses of :data:`LOSSES` from the same start.
 
-    >>> h = train_neuron(2.0, 2.0, [1.0], [0], loss="cross_entropy", learning_rate=0.15, epochs=300)
+    >>> h = train_neuron(2.0, 2.0, [1.0], [0], loss="cross_entropy",
+    ...                  learning_rate=0.15, epochs=300)
     >>> print(f"{h.output[0, 0]:.3f} -> {h.output[-1, 0]:.3f}")
     0.982 -> 0.012
 
@@ -245,7 +275,10 @@ def train_neuron(w: float, b: float, x: ArrayLike, y: ArrayLike, *, loss: str,
     x = check_real_array(x, "x").reshape(-1)
     y = check_labels(y).reshape(-1)
     if x.shape != y.shape or x.size == 0:
-        raise ValueError(f"x and y must hold the same positive number of examples, got {x.size} and {y.size}")
+        raise ValueError(
+            f"x and y must hold the same positive number of examples, got {x.size} "
+            f"and {y.size}"
+        )
     w = check_scalar(w, "w")
     b = check_scalar(b, "b")
     learning_rate = check_scalar(learning_rate, "learning_rate", "positive")
@@ -262,4 +295,6 @@ def train_neuron(w: float, b: float, x: ArrayLike, y: ArrayLike, *, loss: str,
         dz = _loss_gradient(z, y, loss)
         w -= learning_rate * float(np.mean(dz * x))
         b -= learning_rate * float(np.mean(dz))
-    return NeuronHistory(np.array(ws), np.array(bs), np.array(losses), np.array(outputs))
+    return NeuronHistory(
+        np.array(ws), np.array(bs), np.array(losses), np.array(outputs)
+    )

@@ -41,6 +41,7 @@ def sigmoid_reference(x: ArrayLike) -> np.ndarray:
 
     Explained in: Chapter 2, "Computing σ' in floating point".
     """
+
     def formula(d):
         if d >= 0:
             return 1 / (1 + (-d).exp())
@@ -59,6 +60,7 @@ def sigmoid_prime_reference(x: ArrayLike) -> np.ndarray:
 
     Explained in: Chapter 2, "Computing σ' in floating point".
     """
+
     def formula(d):
         e = (-abs(d)).exp()
         return e / ((1 + e) * (1 + e))
@@ -81,8 +83,10 @@ def ulp_error(computed: ArrayLike, reference: np.ndarray) -> np.ndarray:
     Explained in: Chapter 2, "Computing σ' in floating point".
     """
     if isinstance(computed, (str, bytes)) or np.asarray(computed).dtype.kind != "f":
-        raise TypeError(f"computed must be a float array (its dtype sets the ulp), "
-                        f"got {type(computed).__name__} of dtype {np.asarray(computed).dtype}")
+        raise TypeError(
+            f"computed must be a float array (its dtype sets the ulp), "
+            f"got {type(computed).__name__} of dtype {np.asarray(computed).dtype}"
+        )
     computed = np.asarray(computed)
     reference = np.asarray(reference, dtype=object)
     check_same_shape(computed, reference, "computed and reference")
@@ -96,7 +100,9 @@ def ulp_error(computed: ArrayLike, reference: np.ndarray) -> np.ndarray:
         ctx.prec = _DIGITS
         for index, exact in np.ndenumerate(reference):
             if not isinstance(exact, Decimal):
-                raise TypeError(f"reference must hold Decimal values, got {type(exact).__name__}")
+                raise TypeError(
+                    f"reference must hold Decimal values, got {type(exact).__name__}"
+                )
             rounded = kind(min(abs(float(exact)), float(largest)))
             unit = top_unit if rounded == largest else np.spacing(rounded)
             diff = abs(Decimal(float(computed[index])) - exact)
