@@ -20,6 +20,7 @@ from sigmoid_course import (
     complex_step_derivative,
     forward,
     gaussian_clusters,
+    hidden_bias_gradient_norms,
     init_params,
     initial_gradient_norms,
     layer_gains,
@@ -53,6 +54,7 @@ from sigmoid_course._arrays import (
     check_same_shape,
     check_scalar,
 )
+from sigmoid_course.gradient_flow import TrainingRecord
 
 RNG = np.random.default_rng
 
@@ -735,7 +737,22 @@ BAD_CALLS = {
         TypeError,
         "callback must be a callable function, got int",
     ),
+    "gradient norms NaN": (
+        lambda: hidden_bias_gradient_norms([(np.zeros((2, 1)), np.array([np.nan]))]),
+        ValueError,
+        "grads layer 1: b must hold finite numbers, got nan",
+    ),
+    "gradient norms pairs": (
+        lambda: hidden_bias_gradient_norms([np.zeros(2)]),
+        TypeError,
+        "grads layer 1 must be a (W, b) pair",
+    ),
     # gradient_flow
+    "epochs_to level": (
+        lambda: TrainingRecord([], *np.zeros((6, 1))).epochs_to(np.nan),
+        ValueError,
+        "level must be a finite real number, got nan",
+    ),
     "chain b shape": (
         lambda: chain_factors([1.0, 2.0], [1.0]),
         ValueError,

@@ -12,6 +12,8 @@ The profile is derandomized, so CI draws the same examples on every run, and
 keeps max_examples modest so that the whole unit-test run stays fast.
 """
 
+import os
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -53,7 +55,9 @@ settings.register_profile(
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-settings.load_profile("course")
+# A longer hunt, by hand: HYPOTHESIS_PROFILE=thorough make test-unit
+settings.register_profile("thorough", settings.get_profile("course"), max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "course"))
 
 FLOATS = [np.float16, np.float32, np.float64]
 OTHERS = [np.bool_, np.int8, np.int32, np.int64, np.uint8, np.uint64]

@@ -276,6 +276,7 @@ class TrainingRecord:
         >>> r.epochs_to(0.9), r.epochs_to(1.1)
         (1, None)
         """
+        level = check_scalar(level, "level")
         reached = np.flatnonzero(self.accuracy >= level)
         return int(reached[0]) if reached.size else None
 

@@ -411,4 +411,5 @@ def hidden_bias_gradient_norms(grads) -> np.ndarray:
 
     Explained in: Chapter 4, "Learning speed per layer".
     """
+    grads = check_params(grads, "grads")
     return np.array([np.linalg.norm(db) for _, db in grads[:-1]])
