@@ -278,14 +278,12 @@ def check_params(params, name: str = "params") -> list:
         if b.shape != (W.shape[1],):
             raise ValueError(
                 f"{name} layer {k}: W of shape (n_in, n_out) = {W.shape} needs b of "
-                "shape "
-                f"({W.shape[1]},), got {b.shape}"
+                f"shape ({W.shape[1]},), got {b.shape}"
             )
         if checked and W.shape[0] != checked[-1][0].shape[1]:
             raise ValueError(
                 f"{name} layer {k}: W must have {checked[-1][0].shape[1]} rows, the "
-                "outputs of "
-                f"layer {k - 1}, got shape {W.shape}"
+                f"outputs of layer {k - 1}, got shape {W.shape}"
             )
         checked.append((W, b))
     return checked

@@ -139,8 +139,7 @@ def numerical_gradient(
             # 1e-3.
             raise TypeError(
                 f"arrays[{k}] must be a numpy array of dtype float64 that loss() "
-                "reads, "
-                f"got {getattr(array, 'dtype', type(array).__name__)}"
+                f"reads, got {getattr(array, 'dtype', type(array).__name__)}"
             )
         if not array.flags.writeable:
             raise ValueError(

@@ -174,8 +174,7 @@ def _check_y(X, y) -> np.ndarray:
     if y.shape != (X.shape[0], 1):
         raise ValueError(
             f"y must have shape (batch, 1) = ({X.shape[0]}, 1), one label per row of "
-            "X, "
-            f"got {y.shape}"
+            f"X, got {y.shape}"
         )
     return y
 

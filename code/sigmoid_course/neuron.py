@@ -72,8 +72,7 @@ def _check_neuron(w: ArrayLike, x: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     if w_arr.shape[0] != x_arr.shape[0] + 1:
         raise ValueError(
             f"w must hold one weight per input plus the bias, {x_arr.shape[0] + 1} "
-            "values, "
-            f"got {w_arr.shape[0]}"
+            f"values, got {w_arr.shape[0]}"
         )
     return w_arr, x_arr
 
