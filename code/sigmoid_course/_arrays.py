@@ -92,7 +92,7 @@ def check_count(value, name: str, minimum: int) -> int:
         )
     if value < minimum:
         raise ValueError(
-            f"{name} must be an integer of at least {minimum}, got {value}"
+            f"{name} must be at least {minimum}, got {value}"
         )
     return int(value)
 
@@ -227,13 +227,13 @@ def check_labels(y, name: str = "y") -> np.ndarray:
     >>> check_labels([0, 1, 2])
     Traceback (most recent call last):
     ...
-    ValueError: y must contain only the labels 0 and 1, got 2.0
+    ValueError: y must contain only 0 and 1, got 2.0
     """
     y = check_real_array(y, name, finite=False)
     bad = (y != 0) & (y != 1)
     if np.any(bad):
         raise ValueError(
-            f"{name} must contain only the labels 0 and 1, got {y[bad].flat[0]}"
+            f"{name} must contain only 0 and 1, got {y[bad].flat[0]}"
         )
     return y
 
