@@ -13,25 +13,12 @@ import pytest
 from sigmoid_course import log_sigmoid, logit, sigmoid, sigmoid_prime, sigmoid_second, softplus
 from sigmoid_course.precision import sigmoid_prime_reference, sigmoid_reference, ulp_error
 
-# Values used by SciPy's own tests of expit at linspace(-4, 4, 10).
-SCIPY_EXPIT = [0.01798621, 0.04265125, 0.0977726, 0.20860853, 0.39068246,
-               0.60931754, 0.79139147, 0.9022274, 0.95734875, 0.98201379]
+from reference import SCIPY_EXPIT, decimal_reference
 
 EVERY_REGIME = np.concatenate([
     -np.logspace(-20, np.log10(745.0), 400), [0.0],
     np.logspace(-20, np.log10(745.0), 400),
 ])
-
-
-
-def decimal_reference(formula, x, digits: int = 50) -> np.ndarray:
-    """formula(Decimal(x)) for each element, at ``digits`` significant digits, as an object array."""
-    out = np.empty(np.shape(x), dtype=object)
-    with localcontext() as ctx:
-        ctx.prec = digits
-        for index, value in np.ndenumerate(np.asarray(x, dtype=np.float64)):
-            out[index] = +formula(Decimal(float(value)))
-    return out
 
 
 def test_sigmoid_matches_published_scipy_values():

@@ -28,7 +28,8 @@ def test_every_code_cell_has_a_stored_execution_in_order(path):
     missing = [i for i, n in enumerate(counts) if n is None]
     assert not missing, f"{path.name}: code cells {missing} were never executed"
     assert counts == list(range(1, len(counts) + 1)), (
-        f"{path.name}: execution counts {counts} are not 1..n; re-run from a clean kernel"
+        f"{path.name}: execution counts {counts} are not 1..n; re-run from a clean "
+        "kernel"
     )
 
 
@@ -38,18 +39,26 @@ def test_no_stored_output_is_an_error_or_a_warning(path):
         tags = cell.get("metadata", {}).get("tags", [])
         for out in cell["outputs"]:
             if out["output_type"] == "error":
-                assert "raises-exception" in tags, f"{path.name}: cell {i} stores an error"
+                assert "raises-exception" in tags, (
+                    f"{path.name}: cell {i} stores an error"
+                )
             if out["output_type"] == "stream":
                 assert out["name"] == "stdout", f"{path.name}: cell {i} wrote to stderr"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_outputs_hold_no_volatile_text(path):
-    volatile = re.compile(r"0x[0-9a-f]{6,}|/tmp/|\bin \d+(\.\d+)? ?(s|ms)\b|elapsed", re.I)
+    volatile = re.compile(
+        r"0x[0-9a-f]{6,}|/tmp/|\bin \d+(\.\d+)? ?(s|ms)\b|elapsed", re.I
+    )
     for i, cell in enumerate(code_cells(path)):
         for out in cell["outputs"]:
-            text = "".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", ""))
-            assert not volatile.search(text), f"{path.name}: cell {i} prints volatile text: {text[:80]!r}"
+            text = "".join(out.get("text", "")) + "".join(
+                out.get("data", {}).get("text/plain", "")
+            )
+            assert not volatile.search(text), (
+                f"{path.name}: cell {i} prints volatile text: {text[:80]!r}"
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -63,14 +72,20 @@ def test_helpers_are_imported_as_a_package(path):
 def test_every_chapter_is_in_the_table_of_contents_and_vice_versa():
     listed = set(toc_files())
     for path in NOTEBOOKS:
-        assert path.relative_to(ROOT).with_suffix("").as_posix() in listed, f"{path.name} missing from _toc.yml"
+        assert path.relative_to(ROOT).with_suffix("").as_posix() in listed, (
+            f"{path.name} missing from _toc.yml"
+        )
     for entry in listed:
         matches = list(ROOT.glob(entry + ".*"))
         assert matches, f"_toc.yml lists {entry}, which does not exist"
 
 
 def test_chapters_are_listed_in_file_name_order():
-    listed = [f for f in toc_files() if f.startswith("chapters/") and (ROOT / (f + ".ipynb")).exists()]
+    listed = [
+        f
+        for f in toc_files()
+        if f.startswith("chapters/") and (ROOT / (f + ".ipynb")).exists()
+    ]
     assert listed == [p.relative_to(ROOT).with_suffix("").as_posix() for p in NOTEBOOKS]
 
 
@@ -79,7 +94,9 @@ def _first_printed_digit(nb):
         if cell["cell_type"] != "code":
             continue
         for out in cell.get("outputs", []):
-            if out["output_type"] == "stream" and re.search(r"\d", "".join(out["text"])):
+            if out["output_type"] == "stream" and re.search(
+                r"\d", "".join(out["text"])
+            ):
                 return out
     raise AssertionError("no printed number found")
 
@@ -90,20 +107,39 @@ def test_nbval_fails_when_a_printed_number_changes(tmp_path):
     text = "".join(out["text"])
     digit = re.search(r"\d", text)
     changed = str((int(digit.group()) + 1) % 10)
-    out["text"] = text[: digit.start()] + changed + text[digit.end():]
+    out["text"] = text[: digit.start()] + changed + text[digit.end() :]
     broken = tmp_path / "broken.ipynb"
     broken.write_text(json.dumps(nb), encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
-         "-q", str(broken)],
-        cwd=CHAPTERS, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            "--nbval-current-env",
+            "-p",
+            "no:cacheprovider",
+            # The child must run the cells in order: pytest-randomly, if installed,
+            # would shuffle them.
+            "-p",
+            "no:randomly",
+            "-q",
+            str(broken),
+        ],
+        cwd=CHAPTERS,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 1, result.stdout[-2000:]
     assert "1 failed" in result.stdout
 
 
 def _shows_a_widget(cell):
-    return any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell["outputs"])
+    return any(
+        "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+        for o in cell["outputs"]
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -115,16 +151,29 @@ def test_only_explorer_cells_are_exempt_from_output_comparison(path):
     for i, cell in enumerate(code_cells(path)):
         tags = cell.get("metadata", {}).get("tags", [])
         source = "".join(cell["source"])
-        assert "NBVAL_" not in source and "nbval-skip" not in tags, f"{path.name}: cell {i}"
+        assert "NBVAL_" not in source and "nbval-skip" not in tags, (
+            f"{path.name}: cell {i}"
+        )
         if "nbval-ignore-output" in tags:
-            assert _shows_a_widget(cell), f"{path.name}: cell {i} ignores output but is no explorer"
+            assert _shows_a_widget(cell), (
+                f"{path.name}: cell {i} ignores output but is no explorer"
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_explorers_store_their_initial_state(path):
     nb = load(path)
     if any(_shows_a_widget(c) for c in code_cells(path)):
-        state = nb["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
-        outputs = [m["state"].get("outputs") for m in state.get("state", {}).values()
-                   if m.get("model_name") == "OutputModel"]
-        assert outputs and all(outputs), f"{path.name}: an explorer's initial output is not saved"
+        state = (
+            nb["metadata"]
+            .get("widgets", {})
+            .get("application/vnd.jupyter.widget-state+json", {})
+        )
+        outputs = [
+            m["state"].get("outputs")
+            for m in state.get("state", {}).values()
+            if m.get("model_name") == "OutputModel"
+        ]
+        assert outputs and all(outputs), (
+            f"{path.name}: an explorer's initial output is not saved"
+        )

@@ -12,14 +12,11 @@ from decimal import Decimal, localcontext
 import numpy as np
 import pytest
 
+from reference import SCIPY_EXPIT
 from sigmoid_course import sigmoid_prime_reference, sigmoid_reference, ulp_error
 
 # e to 60 significant digits, typed in rather than computed with Decimal.exp.
 E = Decimal("2.71828182845904523536028747135266249775724709369995957496696762772")
-
-# Values used by SciPy's own tests of expit at linspace(-4, 4, 10).
-SCIPY_EXPIT = [0.01798621, 0.04265125, 0.0977726, 0.20860853, 0.39068246,
-               0.60931754, 0.79139147, 0.9022274, 0.95734875, 0.98201379]
 
 
 def close(a: Decimal, b: Decimal, rel: str = "1e-45") -> bool:
@@ -37,7 +34,7 @@ def test_sigmoid_reference_is_exactly_one_half_at_zero():
 def test_references_match_closed_forms_in_powers_of_e(n):
     with localcontext() as ctx:
         ctx.prec = 60
-        en = E ** n  # e^n from the literal digits: no exp involved
+        en = E**n  # e^n from the literal digits: no exp involved
         sigma = en / (1 + en)
         sigma_prime = en / ((1 + en) * (1 + en))
     assert close(sigmoid_reference(float(n))[()], sigma)
@@ -51,7 +48,11 @@ def test_sigmoid_reference_matches_published_scipy_values():
 
 def test_references_satisfy_the_symmetry_and_product_identities():
     x = np.concatenate([np.linspace(-50, 50, 201), [-745.0, -700.0, 700.0, 745.0]])
-    s, s_minus, d = sigmoid_reference(x), sigmoid_reference(-x), sigmoid_prime_reference(x)
+    s, s_minus, d = (
+        sigmoid_reference(x),
+        sigmoid_reference(-x),
+        sigmoid_prime_reference(x),
+    )
     with localcontext() as ctx:
         ctx.prec = 60  # the default 28 digits would hide a difference
         for a, b, p in zip(s, s_minus, d):
@@ -85,20 +86,6 @@ def test_sigmoid_reference_is_subnormal_where_the_float_answer_is():
     assert 0 < value < np.finfo(np.float64).tiny
 
 
-@pytest.mark.parametrize("reference", [sigmoid_reference, sigmoid_prime_reference])
-@pytest.mark.parametrize("bad", [1 + 2j, "1.0", ["a"]])
-def test_references_reject_non_real_input(reference, bad):
-    with pytest.raises(TypeError, match="x must be real numbers"):
-        reference(bad)
-
-
-@pytest.mark.parametrize("reference", [sigmoid_reference, sigmoid_prime_reference])
-@pytest.mark.parametrize("bad", [np.nan, np.inf, [0.0, -np.inf]])
-def test_references_reject_non_finite_input(reference, bad):
-    with pytest.raises(ValueError, match="x must be finite"):
-        reference(bad)
-
-
 def ref(value) -> np.ndarray:
     return np.array(Decimal(value), dtype=object)
 
@@ -116,9 +103,12 @@ def test_ulp_error_uses_the_spacing_at_the_reference():
     assert ulp_error(np.nextafter(1.0, 0.0), ref(1))[()] == 0.5
 
 
-@pytest.mark.parametrize("dtype, expected", [(np.float64, 0.4), (np.float32, 0.2), (np.float16, 0.4)])
+@pytest.mark.parametrize(
+    "dtype, expected", [(np.float64, 0.4), (np.float32, 0.2), (np.float16, 0.4)]
+)
 def test_ulp_error_of_one_tenth_in_each_dtype(dtype, expected):
-    # 0.1 rounds to 0.1 + 0.4 ulp (float64), 0.1 + 0.2 ulp (float32), 0.1 - 0.4 ulp (float16).
+    # 0.1 rounds to 0.1 + 0.4 ulp (float64), 0.1 + 0.2 ulp (float32), 0.1 - 0.4 ulp
+    # (float16).
     assert ulp_error(dtype(0.1), ref("0.1"))[()] == pytest.approx(expected, rel=1e-12)
 
 
@@ -138,18 +128,3 @@ def test_ulp_error_keeps_the_shape_and_propagates_nan():
     out = ulp_error(computed, reference)
     assert out.shape == (1, 2) and out.dtype == np.float64
     assert out[0, 0] == 0.0 and np.isnan(out[0, 1])
-
-
-def test_ulp_error_rejects_integer_results():
-    with pytest.raises(TypeError, match="computed must be a float array"):
-        ulp_error(np.array([1, 2]), np.array([Decimal(1), Decimal(2)], dtype=object))
-
-
-def test_ulp_error_rejects_mismatched_shapes():
-    with pytest.raises(ValueError, match="shapes differ"):
-        ulp_error(np.zeros(3), np.array([Decimal(0)] * 2, dtype=object))
-
-
-def test_ulp_error_rejects_references_that_are_not_decimal():
-    with pytest.raises(TypeError, match="reference must hold Decimal values, got float"):
-        ulp_error(np.zeros(2), np.array([0.0, 1.0], dtype=object))

@@ -13,18 +13,22 @@ from layer to layer, measured), :mod:`plotting` (the shared figure style) and
 :mod:`widgets` (explorers).
 """
 
-from .activations import log_sigmoid, logit, sigmoid, sigmoid_prime, sigmoid_second, softplus
-from .derivatives import central_difference, complex_step_derivative, numerical_gradient, relative_error
-from .datasets import gaussian_clusters, two_moons, xor
-from .gates import glu, glu_gradients, recurrent_jacobian_norms, silu, silu_prime
-from .logistic_regression import (
-    LogisticRegressionFit,
-    fit_logistic_regression,
-    logistic_regression_gradient,
-    logistic_regression_hessian,
-    logistic_regression_loss,
+from .activations import (
+    log_sigmoid,
+    logit,
+    sigmoid,
+    sigmoid_prime,
+    sigmoid_second,
+    softplus,
 )
-from .softmax import log_softmax, softmax, softmax_jacobian
+from .datasets import gaussian_clusters, two_moons, xor
+from .derivatives import (
+    central_difference,
+    complex_step_derivative,
+    numerical_gradient,
+    relative_error,
+)
+from .gates import glu, glu_gradients, recurrent_jacobian_norms, silu, silu_prime
 from .gradient_flow import (
     chain_factors,
     initial_gradient_norms,
@@ -32,6 +36,13 @@ from .gradient_flow import (
     layer_statistics,
     nielsen_interval_width,
     record_training,
+)
+from .logistic_regression import (
+    LogisticRegressionFit,
+    fit_logistic_regression,
+    logistic_regression_gradient,
+    logistic_regression_hessian,
+    logistic_regression_loss,
 )
 from .network import (
     accuracy,
@@ -43,10 +54,22 @@ from .network import (
     predict_proba,
     train,
 )
-from .neuron import loss_gradient_wrt_logit, neuron_loss, sigmoid_neuron, sigmoid_neuron_by_gates, train_neuron
+from .neuron import (
+    loss_gradient_wrt_logit,
+    neuron_loss,
+    sigmoid_neuron,
+    sigmoid_neuron_by_gates,
+    train_neuron,
+)
 from .plotting import COLORS, new_axes, use_course_style
 from .precision import sigmoid_prime_reference, sigmoid_reference, ulp_error
-from .widgets import gradient_norm_explorer, make_explorer, sigmoid_explorer, tangent_explorer
+from .softmax import log_softmax, softmax, softmax_jacobian
+from .widgets import (
+    gradient_norm_explorer,
+    make_explorer,
+    sigmoid_explorer,
+    tangent_explorer,
+)
 
 __all__ = [
     "LogisticRegressionFit",

@@ -38,7 +38,9 @@ def as_numeric_array(x: ArrayLike, name: str = "x", *, allow_complex: bool = Tru
     try:
         arr = np.asarray(x)
     except ValueError as exc:  # ragged nested lists
-        raise ValueError(f"{name} must be a rectangular array of numbers: {exc}") from None
+        raise ValueError(
+            f"{name} must be a rectangular array of numbers: {exc}"
+        ) from None
     kind = arr.dtype.kind
     if kind in "biu":
         arr = arr.astype(np.float64)
@@ -60,36 +62,228 @@ def as_result(values: np.ndarray, result_dtype: np.dtype):
     return out[()] if out.ndim == 0 else out
 
 
+def _kind_of(value) -> str:
+    """How an argument that broke a rule is named in a message: its type, and dtype if
+    it has one."""
+    dtype = getattr(value, "dtype", None)
+    name = type(value).__name__
+    return f"{name} of dtype {dtype}" if dtype is not None else name
+
+
 def is_integer(n) -> bool:
-    """Return True for a Python or numpy integer that is not a bool (True is no count or width)."""
+    """Return True for a Python or numpy integer that is not a bool (True is no count or
+    width)."""
     return isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_))
 
 
 def check_count(value, name: str, minimum: int) -> int:
-    """Return ``value`` as an int: ``TypeError`` unless it is an integer, ``ValueError`` below ``minimum``."""
+    """Return ``value`` as an int: ``TypeError`` unless it is an integer, ``ValueError``
+    below ``minimum``.
+
+    >>> check_count(2.5, "n", 1)
+    Traceback (most recent call last):
+    ...
+    TypeError: n must be an integer of at least 1, got float 2.5
+    """
     if not is_integer(value):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+        raise TypeError(
+            f"{name} must be an integer of at least {minimum}, "
+            f"got {type(value).__name__} {value!r}"
+        )
     if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+        raise ValueError(
+            f"{name} must be at least {minimum}, got {value}"
+        )
     return int(value)
 
 
 def check_real(name: str, value, what: str = "a real number") -> float:
-    """Return ``value`` as a float, or raise ``TypeError`` if it is not a real scalar (bools excluded)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+    """Return ``value`` as a float, or raise ``TypeError`` if it is not a real scalar
+    (bools excluded).
+
+    The kind of object only; :func:`check_scalar` also checks the value.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(f"{name} must be {what}, got {_kind_of(value)}")
     return float(value)
 
 
-def check_rng(rng) -> None:
-    """Raise ``TypeError`` unless ``rng`` is a ``numpy.random.Generator``, so that runs repeat by seed."""
+_SCALAR_RULES = {
+    # rule: (test on a float, what the message says was expected)
+    "finite": (lambda v: np.isfinite(v), "a finite real number"),
+    "positive": (lambda v: np.isfinite(v) and v > 0, "a positive finite number"),
+    "non-negative": (
+        lambda v: np.isfinite(v) and v >= 0,
+        "a non-negative finite number",
+    ),
+}
+
+
+def check_scalar(value, name: str, rule: str = "finite") -> float:
+    """Return ``value`` as a float that obeys ``rule``: "finite", "positive" or
+    "non-negative".
+
+    ``TypeError`` unless ``value`` is a real scalar (a bool is not),
+    ``ValueError`` if it breaks the rule; NaN and ±inf break every rule.
+
+    >>> check_scalar(0.5, "learning_rate", "positive")
+    0.5
+    >>> check_scalar(float("nan"), "learning_rate", "positive")
+    Traceback (most recent call last):
+    ...
+    ValueError: learning_rate must be a positive finite number, got nan
+    """
+    test, what = _SCALAR_RULES[rule]
+    number = check_real(name, value, what)
+    if not test(number):
+        raise ValueError(f"{name} must be {what}, got {value!r}")
+    return number
+
+
+def check_real_array(
+    x, name: str, *, ndim: int | None = None, finite: bool = True
+) -> np.ndarray:
+    """Return ``x`` as a float64 array of real numbers, checked once.
+
+    ``TypeError`` unless ``x`` is real and numeric (bools and integers are
+    converted; strings, objects and complex numbers are not);
+    ``ValueError`` for a ragged list, a number of dimensions other than
+    ``ndim`` (when given) and, with ``finite``, any NaN or ±inf.  The input is
+    never modified: a float64 array comes back as it is, not copied.
+
+    >>> check_real_array([[1, 2]], "X", ndim=2)
+    array([[1., 2.]])
+    >>> check_real_array([1.0, float("nan")], "w")
+    Traceback (most recent call last):
+    ...
+    ValueError: w must hold finite numbers, got nan at index (1,)
+    """
+    arr, _ = as_numeric_array(x, name, allow_complex=False)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(
+            f"{name} must be a {ndim}-dimensional array, got shape {arr.shape}"
+        )
+    arr = arr.astype(np.float64, copy=False)
+    if finite:
+        bad = ~np.isfinite(arr)
+        if np.any(bad):
+            where = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise ValueError(
+                f"{name} must hold finite numbers, got {arr[where]} at index {where}"
+            )
+    return arr
+
+
+def check_same_shape(
+    a: np.ndarray, b: np.ndarray, names: str, *, scalars: bool = False
+) -> None:
+    """Raise ``ValueError`` unless ``a`` and ``b`` have one shape (``names`` is "a and
+    b").
+
+    With ``scalars``, a 0-d ``a`` or ``b`` is allowed to stand for every
+    element of the other; any other pair of shapes is an error, not a
+    broadcast.
+    """
+    if a.shape == b.shape or (scalars and (a.ndim == 0 or b.ndim == 0)):
+        return
+    raise ValueError(f"{names} must have the same shape, got {a.shape} and {b.shape}")
+
+
+def check_rng(rng, name: str = "rng") -> None:
+    """Raise ``TypeError`` unless ``rng`` is a ``numpy.random.Generator``, so that runs
+    repeat by seed."""
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), "
-                        f"got {type(rng).__name__}")
+        raise TypeError(
+            f"{name} must be a numpy.random.Generator (np.random.default_rng(seed)), "
+            f"got {type(rng).__name__}"
+        )
 
 
-def check_labels(y: np.ndarray) -> None:
-    """Raise ``ValueError`` naming the first entry of ``y`` that is neither 0 nor 1 (NaN included)."""
+def check_callable(f, name: str = "f") -> None:
+    """Raise ``TypeError`` unless ``f`` can be called."""
+    if not callable(f):
+        raise TypeError(f"{name} must be a callable function, got {type(f).__name__}")
+
+
+def check_choice(value, name: str, options) -> None:
+    """Raise ``ValueError`` unless ``value`` is one of ``options`` (a name from a
+    table)."""
+    try:
+        ok = value in options
+    except TypeError:  # an unhashable value is in no table of names
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} must be one of {sorted(options)}, got {value!r}")
+
+
+def check_labels(y, name: str = "y") -> np.ndarray:
+    """Return ``y`` as a float64 array of labels: ``ValueError`` naming its first entry
+    that is neither 0 nor 1.
+
+    NaN is neither; ``TypeError`` for non-numeric ``y``.
+
+    >>> check_labels([0, 1, 2])
+    Traceback (most recent call last):
+    ...
+    ValueError: y must contain only 0 and 1, got 2.0
+    """
+    y = check_real_array(y, name, finite=False)
     bad = (y != 0) & (y != 1)
     if np.any(bad):
-        raise ValueError(f"y must contain only 0 and 1, got {y[bad].flat[0]}")
+        raise ValueError(
+            f"{name} must contain only 0 and 1, got {y[bad].flat[0]}"
+        )
+    return y
+
+
+def check_params(params, name: str = "params") -> list:
+    """Return ``params`` as a list of ``(W, b)`` pairs of float64 arrays, checked once.
+
+    ``TypeError`` unless ``params`` is a non-empty list or tuple of pairs of
+    real numeric numpy arrays; ``ValueError`` unless every ``W`` has shape
+    ``(n_in, n_out)``, its ``b`` shape ``(n_out,)``, each layer takes as many
+    inputs as the one before gives outputs, and every entry is finite.
+    Float64 arrays are returned as they are (no copy).
+
+    >>> check_params([(np.ones((2, 1)), np.array([np.nan]))])
+    Traceback (most recent call last):
+    ...
+    ValueError: params layer 1: b must hold finite numbers, got nan at index (0,)
+    """
+    if not isinstance(params, (list, tuple)):
+        raise TypeError(
+            f"{name} must be a list of (W, b) pairs, got {type(params).__name__}"
+        )
+    if not params:
+        raise ValueError(
+            f"{name} must hold at least one (W, b) layer, got an empty "
+            f"{type(params).__name__}"
+        )
+    checked = []
+    for k, layer in enumerate(params, start=1):
+        if not (isinstance(layer, (list, tuple)) and len(layer) == 2):
+            raise TypeError(
+                f"{name} layer {k} must be a (W, b) pair, got {_kind_of(layer)}"
+            )
+        for part, arr in zip("Wb", layer):
+            if not isinstance(arr, np.ndarray):
+                raise TypeError(
+                    f"{name} layer {k}: {part} must be a numpy array, got "
+                    f"{_kind_of(arr)}"
+                )
+        W = check_real_array(layer[0], f"{name} layer {k}: W", ndim=2)
+        b = check_real_array(layer[1], f"{name} layer {k}: b")
+        if b.shape != (W.shape[1],):
+            raise ValueError(
+                f"{name} layer {k}: W of shape (n_in, n_out) = {W.shape} needs b of "
+                f"shape ({W.shape[1]},), got {b.shape}"
+            )
+        if checked and W.shape[0] != checked[-1][0].shape[1]:
+            raise ValueError(
+                f"{name} layer {k}: W must have {checked[-1][0].shape[1]} rows, the "
+                f"outputs of layer {k - 1}, got shape {W.shape}"
+            )
+        checked.append((W, b))
+    return checked

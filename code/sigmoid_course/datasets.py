@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._arrays import check_count, check_real, check_rng, is_integer
+from ._arrays import check_count, check_rng, check_scalar
 
 __all__ = ["gaussian_clusters", "two_moons", "xor"]
 
 
-def _check(n: int, noise: float, rng) -> None:
+def _check(n: int, noise: float, rng) -> int:
     check_rng(rng)
-    if not is_integer(n) or n < 2:
-        raise ValueError(f"n must be an integer of at least 2, got {n}")
-    if not (np.isfinite(check_real("noise", noise, "a non-negative number")) and noise >= 0):
-        raise ValueError(f"noise must be a non-negative number, got {noise}")
+    check_scalar(noise, "noise", "non-negative")
+    return check_count(n, "n", 2)
 
 
 def xor():
@@ -50,18 +48,26 @@ def two_moons(n: int, noise: float, rng: np.random.Generator):
 
     Explained in: Chapter 3, "Training".
     """
-    _check(n, noise, rng)
+    n = _check(n, noise, rng)
     label = np.arange(n) % 2
     t = rng.uniform(0.0, np.pi, size=n)
     X = np.column_stack([np.cos(t), np.sin(t)])
-    X[label == 1] = np.column_stack([1.0 - np.cos(t[label == 1]), 0.5 - np.sin(t[label == 1])])
+    X[label == 1] = np.column_stack(
+        [1.0 - np.cos(t[label == 1]), 0.5 - np.sin(t[label == 1])]
+    )
     X += noise * rng.standard_normal(X.shape)
     return X, label.reshape(-1, 1)
 
 
-def gaussian_clusters(n: int, rng: np.random.Generator, dim: int = 20, n_clusters: int = 64,
-                      spread: float = 1.0):
-    """Return ``(X, y)``: ``n`` points around ``n_clusters`` random centres in ``dim`` dimensions.
+def gaussian_clusters(
+    n: int,
+    rng: np.random.Generator,
+    dim: int = 20,
+    n_clusters: int = 64,
+    spread: float = 1.0,
+):
+    """Return ``(X, y)``: ``n`` points around ``n_clusters`` random centres in ``dim``
+    dimensions.
 
     The centres are drawn from N(0, I) and labelled 0, 1, 0, 1, …; each point
     is a random centre plus N(0, spread²/dim · I) noise, so the noise has a
@@ -81,8 +87,7 @@ def gaussian_clusters(n: int, rng: np.random.Generator, dim: int = 20, n_cluster
     n = check_count(n, "n", 1)
     dim = check_count(dim, "dim", 1)
     n_clusters = check_count(n_clusters, "n_clusters", 2)
-    if not (np.isfinite(check_real("spread", spread, "a number")) and spread >= 0):
-        raise ValueError(f"spread must be a non-negative finite number, got {spread}")
+    spread = check_scalar(spread, "spread", "non-negative")
     centres = rng.standard_normal((n_clusters, dim))
     cluster = rng.integers(0, n_clusters, size=n)
     X = centres[cluster] + spread / np.sqrt(dim) * rng.standard_normal((n, dim))

@@ -12,23 +12,27 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._arrays import as_numeric_array, as_result, check_real
+from ._arrays import (
+    as_numeric_array,
+    as_result,
+    check_callable,
+    check_real_array,
+    check_same_shape,
+    check_scalar,
+)
 
-__all__ = ["central_difference", "complex_step_derivative", "numerical_gradient", "relative_error"]
+__all__ = [
+    "central_difference",
+    "complex_step_derivative",
+    "numerical_gradient",
+    "relative_error",
+]
 
 _EPS = np.finfo(np.float64).eps
 
 
-def _check_callable(f) -> None:
-    if not callable(f):
-        raise TypeError(f"f must be a callable function, got {type(f).__name__}")
-
-
 def _check_step(h: float) -> float:
-    h = check_real("h", h)
-    if not (np.isfinite(h) and h > 0):
-        raise ValueError(f"h must be a positive finite step, got {h}")
-    return h
+    return check_scalar(h, "h", "positive")
 
 
 def central_difference(f: Callable, x: ArrayLike, h: float | None = None) -> np.ndarray:
@@ -44,14 +48,16 @@ def central_difference(f: Callable, x: ArrayLike, h: float | None = None) -> np.
 
     Explained in: Chapter 2, "Checking the formula numerically".
     """
-    _check_callable(f)
+    check_callable(f)
     x, dtype = as_numeric_array(x, allow_complex=False)
     if h is None:
         step = np.cbrt(_EPS) * np.maximum(1.0, np.abs(x))
     else:
         step = _check_step(h)
-    estimate = (np.asarray(f(x + step), dtype=np.float64)
-                - np.asarray(f(x - step), dtype=np.float64)) / (2 * step)
+    estimate = (
+        np.asarray(f(x + step), dtype=np.float64)
+        - np.asarray(f(x - step), dtype=np.float64)
+    ) / (2 * step)
     return as_result(estimate, dtype)
 
 
@@ -71,12 +77,14 @@ def complex_step_derivative(f: Callable, x: ArrayLike, h: float = 1e-20) -> np.n
 
     Explained in: Chapter 2, "Checking the formula numerically".
     """
-    _check_callable(f)
+    check_callable(f)
     x, dtype = as_numeric_array(x, allow_complex=False)
     step = _check_step(h)
     value = np.asarray(f(x + 1j * step))
     if value.dtype.kind != "c":
-        raise TypeError("f returned real values for complex input; it must accept complex arguments")
+        raise TypeError(
+            "f returned real values for complex input; it must accept complex arguments"
+        )
     return as_result(value.imag / step, dtype)
 
 
@@ -88,8 +96,12 @@ _STENCILS = {
 _DEFAULT_STEP = {2: 1e-5, 4: 1e-3}
 
 
-def numerical_gradient(loss: Callable[[], float], arrays: Sequence[np.ndarray],
-                       h: float | None = None, order: int = 4) -> list[np.ndarray]:
+def numerical_gradient(
+    loss: Callable[[], float],
+    arrays: Sequence[np.ndarray],
+    h: float | None = None,
+    order: int = 4,
+) -> list[np.ndarray]:
     """Return finite-difference gradients of ``loss()`` with respect to each array.
 
     ``order=4`` (the default) uses the fourth-order central difference
@@ -103,24 +115,39 @@ def numerical_gradient(loss: Callable[[], float], arrays: Sequence[np.ndarray],
     evaluations per parameter: use it to check, not to train.
 
     >>> w = np.array([1.0, 2.0])
-    >>> [g.round(9).tolist() for g in numerical_gradient(lambda: float(np.sum(w ** 3)), [w])]
+    >>> cube = lambda: float(np.sum(w ** 3))
+    >>> [g.round(9).tolist() for g in numerical_gradient(cube, [w])]
     [[3.0, 12.0]]
-    >>> [g.round(6).tolist() for g in numerical_gradient(lambda: float(np.sum(w ** 3)), [w], order=2)]
+    >>> [g.round(6).tolist() for g in numerical_gradient(cube, [w], order=2)]
     [[3.0, 12.0]]
 
     Explained in: Chapter 3, "Gradient checking".
     """
-    _check_callable(loss)
+    check_callable(loss, "loss")
     if isinstance(order, bool) or order not in _STENCILS:
         raise ValueError(f"order must be 2 or 4, got {order!r}")
     step = _check_step(_DEFAULT_STEP[order] if h is None else h)
     offsets, weights, divisor = _STENCILS[order]
-    grads = []
-    for array in arrays:
+    if isinstance(arrays, np.ndarray) or not isinstance(arrays, Sequence):
+        raise TypeError(
+            f"arrays must be a list of the numpy arrays that loss() reads, "
+            f"got {type(arrays).__name__}"
+        )
+    for k, array in enumerate(arrays):
         if not isinstance(array, np.ndarray) or array.dtype != np.float64:
-            # float32 would round p ± h to 24 bits: an error of 6e-5 relative to h = 1e-3.
-            raise TypeError(f"arrays must be float numpy arrays that loss() reads, of dtype float64, "
-                            f"got {getattr(array, 'dtype', type(array).__name__)}")
+            # float32 would round p ± h to 24 bits: an error of 6e-5 relative to h =
+            # 1e-3.
+            raise TypeError(
+                f"arrays[{k}] must be a numpy array of dtype float64 that loss() "
+                f"reads, got {getattr(array, 'dtype', type(array).__name__)}"
+            )
+        if not array.flags.writeable:
+            raise ValueError(
+                f"arrays[{k}] must be writeable (it is perturbed in place), got a "
+                "read-only array"
+            )
+    grads = []
+    for k, array in enumerate(arrays):
         grad = np.zeros_like(array)
         for index in np.ndindex(array.shape):
             original = array[index]
@@ -131,12 +158,19 @@ def numerical_gradient(loss: Callable[[], float], arrays: Sequence[np.ndarray],
                     values.append(float(loss()))
             finally:  # a loss that raises must not leave the parameter perturbed
                 array[index] = original
+            if not all(np.isfinite(values)):
+                raise ValueError(
+                    f"loss() must return finite values, got {values} around "
+                    f"arrays[{k}][{index}]"
+                )
             grad[index] = sum(w * v for w, v in zip(weights, values)) / (divisor * step)
         grads.append(grad)
     return grads
 
 
-def relative_error(analytic: ArrayLike, numeric: ArrayLike, floor: float = 0.0) -> float:
+def relative_error(
+    analytic: ArrayLike, numeric: ArrayLike, floor: float = 0.0
+) -> float:
     """Return max |a − n| / max(|a|, |n|, floor) over all elements (0 where all are 0).
 
     The measure used by gradient checks: below about 1e−7 the analytic
@@ -152,17 +186,13 @@ def relative_error(analytic: ArrayLike, numeric: ArrayLike, floor: float = 0.0) 
 
     Explained in: Chapter 3, "Gradient checking".
     """
-    a, _ = as_numeric_array(analytic, "analytic", allow_complex=False)
-    n, _ = as_numeric_array(numeric, "numeric", allow_complex=False)
-    if a.shape != n.shape:
-        raise ValueError(f"shapes differ: analytic {a.shape}, numeric {n.shape}")
-    floor = check_real("floor", floor)
-    if not (np.isfinite(floor) and floor >= 0):
-        raise ValueError(f"floor must be a non-negative number, got {floor}")
-    for name, values in (("analytic", a), ("numeric", n)):
-        # A NaN would compare as "no error" below (NaN > 0 is False), so a broken gradient would pass.
-        if not np.all(np.isfinite(values)):
-            raise ValueError(f"{name} contains NaN or inf: no relative error can be formed")
+    # A NaN would compare as "no error" below (NaN > 0 is False), so a broken gradient
+    # would pass:
+    # NaN and inf are rejected.
+    a = check_real_array(analytic, "analytic")
+    n = check_real_array(numeric, "numeric")
+    check_same_shape(a, n, "analytic and numeric")
+    floor = check_scalar(floor, "floor", "non-negative")
     scale = np.maximum(np.maximum(np.abs(a), np.abs(n)), floor)
     diff = np.abs(a - n)
     ratio = np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)

@@ -24,10 +24,30 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._arrays import as_numeric_array, as_result, check_count, check_real, check_rng, is_integer
+from ._arrays import (
+    as_numeric_array,
+    as_result,
+    check_choice,
+    check_count,
+    check_real_array,
+    check_rng,
+    check_same_shape,
+    check_scalar,
+)
 from .activations import sigmoid, sigmoid_prime
-from .network import (ACTIVATIONS, accuracy, forward, hidden_bias_gradient_norms, init_params, loss_and_grads,
-                      train)
+from .network import (
+    INITIALISERS,
+    _accuracy_of_logits,
+    _backward,
+    _check_X,
+    _check_y,
+    _checked,
+    _forward,
+    _loss_and_grads,
+    _train,
+    hidden_bias_gradient_norms,
+    init_params,
+)
 
 __all__ = [
     "LayerStatistics",
@@ -42,7 +62,8 @@ __all__ = [
 
 
 def chain_factors(w: ArrayLike, b: ArrayLike, x: ArrayLike = 0.0) -> np.ndarray:
-    """Return the factors σ'(z₁), w₂σ'(z₂), …, w_Lσ'(z_L) of ∂a_L/∂b₁ in a chain of sigmoid neurons.
+    """Return the factors σ'(z₁), w₂σ'(z₂), …, w_Lσ'(z_L) of ∂a_L/∂b₁ in a chain of
+    sigmoid neurons.
 
     The chain has one neuron per layer: a₀ = x, z_j = w_j a_{j−1} + b_j,
     a_j = σ(z_j).  By the chain rule ∂a_L/∂b₁ = σ'(z₁)·w₂σ'(z₂)···w_Lσ'(z_L),
@@ -61,21 +82,21 @@ def chain_factors(w: ArrayLike, b: ArrayLike, x: ArrayLike = 0.0) -> np.ndarray:
 
     Explained in: Chapter 4, "The chain bound".
     """
-    w, _ = as_numeric_array(w, "w", allow_complex=False)
-    b, _ = as_numeric_array(b, "b", allow_complex=False)
-    x, _ = as_numeric_array(x, "x", allow_complex=False)
+    w = check_real_array(w, "w")
+    b = check_real_array(b, "b")
+    x = check_real_array(x, "x")
     if w.ndim == 0 or w.shape[-1] == 0:
-        raise ValueError(f"w must hold at least one weight along its last axis, got shape {w.shape}")
-    if w.shape != b.shape:
-        raise ValueError(f"w and b must have the same shape (one weight and one bias per layer), "
-                         f"got {w.shape} and {b.shape}")
-    if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b)) and np.all(np.isfinite(x))):
-        raise ValueError("w, b and x must be finite")
+        raise ValueError(
+            f"w must hold at least one weight along its last axis, got shape {w.shape}"
+        )
+    check_same_shape(w, b, "w and b (one weight and one bias per layer)")
     try:
         chains = np.broadcast_shapes(x.shape, w.shape[:-1])
     except ValueError:
-        raise ValueError(f"x of shape {x.shape} does not broadcast against "
-                         f"the {w.shape[:-1]} chains of w") from None
+        raise ValueError(
+            f"x of shape {x.shape} does not broadcast against "
+            f"the {w.shape[:-1]} chains of w"
+        ) from None
     a = np.broadcast_to(x, chains)
     factors = np.empty(chains + w.shape[-1:])
     for j in range(w.shape[-1]):
@@ -87,16 +108,24 @@ def chain_factors(w: ArrayLike, b: ArrayLike, x: ArrayLike = 0.0) -> np.ndarray:
 
 
 def nielsen_interval_width(w: ArrayLike) -> np.ndarray:
-    """Return the width of the set of inputs a where |w·σ'(wa + b)| ≥ 1, elementwise in w.
+    """Return the width of the set of inputs a where |w·σ'(wa + b)| ≥ 1, elementwise in
+    w.
 
-    σ'(z) ≥ 1/|w| holds for |z| ≤ 2 artanh(√(1 − 4/|w|)), so in terms of a
-    the interval has width (4/|w|)·artanh(√(1 − 4/|w|)), whatever b is.
-    This equals Nielsen's form (2/|w|)·ln(|w|(1 + √(1 − 4/|w|))/2 − 1) but
-    needs no subtraction; it is 0 for |w| ≤ 4, where σ' ≤ ¼ makes the factor
-    smaller than 1 everywhere (and in the limit |w| → ∞).
+    σ'(z) ≥ 1/|w| holds for |z| ≤ 2 artanh(t) with t = √(1 − 4/|w|), so in
+    terms of a the interval has width (4/|w|)·artanh(t), whatever b is.  This
+    equals Nielsen's form (2/|w|)·ln(|w|(1 + t)/2 − 1).  Both subtract
+    where the answer is small: t rounds to 1 for large |w|, and artanh(t) =
+    ½ ln((1 + t)/(1 − t)) loses all digits of 1 − t (at |w| = 1e17 it
+    divides by 0).  Since 1 − t = (4/|w|)/(1 + t), artanh(t) =
+    ln(1 + t) + ½ ln(|w|/4), a sum of two positive terms, with t computed
+    from the exact |w| − 4 as √((|w| − 4)/|w|): no subtraction loses digits
+    for any |w| > 4.  The width is 0 for |w| ≤ 4, where σ' ≤ ¼ makes the
+    factor smaller than 1 everywhere, and in the limit |w| → ∞.
 
     >>> print(f"{float(nielsen_interval_width(6.9)):.4f}")
     0.4477
+    >>> print(f"{float(nielsen_interval_width(1e17)):.4e}")
+    7.8288e-16
     >>> nielsen_interval_width([1.0, 4.0, np.inf])
     array([0., 0., 0.])
 
@@ -105,15 +134,28 @@ def nielsen_interval_width(w: ArrayLike) -> np.ndarray:
     w, dtype = as_numeric_array(w, "w", allow_complex=False)
     size = np.abs(w)
     inside = np.isfinite(size) & (size > 4.0)
-    safe = np.where(inside, size, 8.0)  # any value > 4: keeps sqrt, artanh and the division quiet
-    width = np.where(inside, 4.0 / safe * np.arctanh(np.sqrt(1.0 - 4.0 / safe)), 0.0)
+    safe = np.where(
+        inside, size, 8.0
+    )  # any value > 4: keeps sqrt, log and the division quiet
+    t = np.sqrt((safe - 4.0) / safe)
+    width = 4.0 / safe * (np.log1p(t) + 0.5 * np.log(safe / 4.0))
+    width = np.where(inside, width, 0.0)
     width = np.where(np.isnan(size), np.nan, width)
     return as_result(width, dtype)
 
 
-def initial_gradient_norms(X: ArrayLike, y: ArrayLike, depth: int, rng: np.random.Generator, *, width: int = 30,
-                           activation: str = "sigmoid", init: str = "scaled_normal") -> np.ndarray:
-    """Return ‖∂L/∂b‖ of each hidden layer of a freshly initialised network, first hidden layer first.
+def initial_gradient_norms(
+    X: ArrayLike,
+    y: ArrayLike,
+    depth: int,
+    rng: np.random.Generator,
+    *,
+    width: int = 30,
+    activation: str = "sigmoid",
+    init: str = "scaled_normal",
+) -> np.ndarray:
+    """Return ‖∂L/∂b‖ of each hidden layer of a freshly initialised network, first
+    hidden layer first.
 
     The network has ``depth`` hidden layers of ``width`` units and one
     sigmoid output; ``rng`` draws its parameters with ``init`` (see
@@ -132,12 +174,11 @@ def initial_gradient_norms(X: ArrayLike, y: ArrayLike, depth: int, rng: np.rando
     check_rng(rng)
     depth = check_count(depth, "depth", 1)
     width = check_count(width, "width", 1)
-    if np.ndim(X) != 2:
-        raise ValueError(f"X must have shape (batch, n_in), got {np.shape(X)}")
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
-    params = init_params([np.shape(X)[1]] + [width] * depth + [1], rng, init)
-    _, grads = loss_and_grads(params, X, y, activation)
+    check_choice(init, "init", INITIALISERS)
+    X = check_real_array(X, "X", ndim=2)
+    params = init_params([X.shape[1]] + [width] * depth + [1], rng, init)
+    act, params, X, y = _checked(params, X, activation, y)
+    _, grads = _loss_and_grads(params, X, y, act)
     return hidden_bias_gradient_norms(grads)
 
 
@@ -157,12 +198,15 @@ def layer_gains(params, X: ArrayLike, activation: str = "sigmoid") -> np.ndarray
 
     Explained in: Chapter 4, "Why each layer costs a factor of about five".
     """
-    _, zs, activations = forward(params, X, activation)
-    act = ACTIVATIONS[activation]
-    return np.array([
-        np.sqrt(W.shape[0] * np.mean(W * W)) * np.sqrt(np.mean(act.derivative(z, a) ** 2))
-        for (W, _), z, a in zip(params[1:-1], zs, activations[1:])
-    ])
+    act, params, X, _ = _checked(params, X, activation, one_output=False)
+    _, zs, activations = _forward(params, X, act)
+    return np.array(
+        [
+            np.sqrt(W.shape[0] * np.mean(W * W))
+            * np.sqrt(np.mean(act.derivative(z, a) ** 2))
+            for (W, _), z, a in zip(params[1:-1], zs, activations[1:])
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -175,8 +219,11 @@ class LayerStatistics:
     derivative: np.ndarray
 
 
-def layer_statistics(params, X: ArrayLike, activation: str = "sigmoid") -> LayerStatistics:
-    """Return the mean, spread and mean derivative of each hidden layer's activations on X.
+def layer_statistics(
+    params, X: ArrayLike, activation: str = "sigmoid"
+) -> LayerStatistics:
+    """Return the mean, spread and mean derivative of each hidden layer's activations on
+    X.
 
     Each statistic pools all units and all examples of a layer, as in Glorot
     & Bengio's (2010) Fig. 2.  For the sigmoid the derivative is
@@ -191,9 +238,13 @@ def layer_statistics(params, X: ArrayLike, activation: str = "sigmoid") -> Layer
 
     Explained in: Chapter 4, "Saturation".
     """
-    _, zs, activations = forward(params, X, activation)
-    act = ACTIVATIONS[activation]
-    hidden = activations[1:]
+    act, params, X, _ = _checked(params, X, activation, one_output=False)
+    _, zs, layer_inputs = _forward(params, X, act)
+    return _layer_statistics(zs, layer_inputs, act)
+
+
+def _layer_statistics(zs, layer_inputs, act) -> LayerStatistics:
+    hidden = layer_inputs[1:]
     return LayerStatistics(
         mean=np.array([a.mean() for a in hidden]),
         std=np.array([a.std() for a in hidden]),
@@ -203,7 +254,8 @@ def layer_statistics(params, X: ArrayLike, activation: str = "sigmoid") -> Layer
 
 @dataclass(frozen=True)
 class TrainingRecord:
-    """What :func:`record_training` measured on its probe set; row k of each array is the state
+    """What :func:`record_training` measured on its probe set; row k of each array is
+    the state
     before epoch k (the last row is after training), column l is hidden layer l + 1."""
 
     params: list
@@ -215,34 +267,50 @@ class TrainingRecord:
     derivative: np.ndarray
 
     def epochs_to(self, level: float) -> int | None:
-        """Return the first epoch after which the probe accuracy is at least ``level``, or None.
+        """Return the first epoch after which the probe accuracy is at least ``level``,
+        or None.
 
-        >>> r = TrainingRecord([], np.zeros(2), np.zeros((3, 1)), np.array([0.5, 0.95, 1.0]),
+        >>> r = TrainingRecord([], np.zeros(2), np.zeros((3, 1)),
+        ...                    np.array([0.5, 0.95, 1.0]),
         ...                    *np.zeros((3, 3, 1)))
         >>> r.epochs_to(0.9), r.epochs_to(1.1)
         (1, None)
         """
+        level = check_scalar(level, "level")
         reached = np.flatnonzero(self.accuracy >= level)
         return int(reached[0]) if reached.size else None
 
 
-def record_training(params, X: ArrayLike, y: ArrayLike, *, activation: str, learning_rate: float, epochs: int,
-                    batch_size: int, rng: np.random.Generator, X_probe: ArrayLike | None = None,
-                    y_probe: ArrayLike | None = None) -> TrainingRecord:
-    """Return a :class:`TrainingRecord` of mini-batch training, measured before every epoch and at the end.
+def record_training(
+    params,
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    activation: str,
+    learning_rate: float,
+    epochs: int,
+    batch_size: int,
+    rng: np.random.Generator,
+    X_probe: ArrayLike | None = None,
+    y_probe: ArrayLike | None = None,
+) -> TrainingRecord:
+    """Return a :class:`TrainingRecord` of mini-batch training, measured before every
+    epoch and at the end.
 
     Trains on (X, y) with :func:`sigmoid_course.network.train` and measures
     in its ``callback``, on the fixed probe set (X_probe, y_probe) (default:
     all of X, y): the hidden bias-gradient norms, the accuracy and
     :func:`layer_statistics`.  Like Glorot & Bengio's fixed set of test
     examples, a probe of a few hundred examples keeps the measurements
-    comparable from epoch to epoch, and cheap next to the training itself.  The measurements do not touch
+    comparable from epoch to epoch, and cheap next to the training itself.  The
+    measurements do not touch
     ``rng``, so the training run is the one ``train`` alone would make.
 
     >>> from sigmoid_course.datasets import gaussian_clusters
     >>> X, y = gaussian_clusters(100, np.random.default_rng(0))
     >>> params = init_params([20, 8, 8, 1], np.random.default_rng(1))
-    >>> record = record_training(params, X, y, activation="tanh", learning_rate=0.1, epochs=3,
+    >>> record = record_training(params, X, y, activation="tanh", learning_rate=0.1,
+    ...                          epochs=3,
     ...                          batch_size=10, rng=np.random.default_rng(2))
     >>> record.gradient_norms.shape, record.mean.shape, record.losses.shape
     ((4, 2), (4, 2), (3,))
@@ -251,16 +319,38 @@ def record_training(params, X: ArrayLike, y: ArrayLike, *, activation: str, lear
     """
     if (X_probe is None) != (y_probe is None):
         raise ValueError("give both X_probe and y_probe, or neither")
-    X_probe, y_probe = (X, y) if X_probe is None else (X_probe, y_probe)
+    act, params, X, y = _checked(params, X, activation, y)
+    if X_probe is None:
+        X_probe, y_probe = X, y
+    else:
+        X_probe = _check_X(params, X_probe)
+        y_probe = _check_y(X_probe, y_probe)
+    learning_rate = check_scalar(learning_rate, "learning_rate", "positive")
+    epochs = check_count(epochs, "epochs", 0)
+    batch_size = check_count(batch_size, "batch_size", 1)
+    check_rng(rng)
     rows = []
 
     def measure(epoch: int, current) -> None:
-        _, grads = loss_and_grads(current, X_probe, y_probe, activation)
-        stats = layer_statistics(current, X_probe, activation)
-        rows.append((hidden_bias_gradient_norms(grads), accuracy(current, X_probe, y_probe, activation),
-                     stats.mean, stats.std, stats.derivative))
+        # One forward pass on the probe serves the gradient, the accuracy and the
+        # statistics.
+        logits, zs, layer_inputs = _forward(current, X_probe, act)
+        _, grads = _backward(current, logits, zs, layer_inputs, y_probe, act)
+        stats = _layer_statistics(zs, layer_inputs, act)
+        rows.append(
+            (
+                hidden_bias_gradient_norms(grads),
+                _accuracy_of_logits(logits, y_probe),
+                stats.mean,
+                stats.std,
+                stats.derivative,
+            )
+        )
 
-    final, losses = train(params, X, y, learning_rate=learning_rate, epochs=epochs, activation=activation,
-                          batch_size=batch_size, rng=rng, callback=measure)
-    norms, accuracies, means, stds, derivatives = (np.array(column) for column in zip(*rows))
+    final, losses = _train(
+        params, X, y, act, learning_rate, epochs, batch_size, rng, measure
+    )
+    norms, accuracies, means, stds, derivatives = (
+        np.array(column) for column in zip(*rows)
+    )
     return TrainingRecord(final, losses, norms, accuracies, means, stds, derivatives)

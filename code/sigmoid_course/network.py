@@ -18,9 +18,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._arrays import check_labels, check_real, check_rng, is_integer
+from ._arrays import (
+    check_callable,
+    check_choice,
+    check_count,
+    check_labels,
+    check_params,
+    check_real_array,
+    check_rng,
+    check_scalar,
+)
 from .activations import sigmoid
-from .neuron import loss_gradient_wrt_logit, neuron_loss
+from .neuron import _cross_entropy
 
 __all__ = [
     "ACTIVATIONS",
@@ -57,7 +66,9 @@ ACTIVATIONS = {
     # gradient it multiplies is then below 1e-13 in absolute terms.
     "sigmoid": Activation("sigmoid", sigmoid, lambda z, a: a * (1.0 - a)),
     "tanh": Activation("tanh", np.tanh, lambda z, a: 1.0 - a * a),
-    "relu": Activation("relu", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype)),
+    "relu": Activation(
+        "relu", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype)
+    ),
 }
 
 
@@ -66,32 +77,49 @@ def _uniform(rng, limit, n_in, n_out):
 
 
 INITIALISERS = {
-    # N(0, 1) weights and biases: the "large" initialisation of Nielsen's early chapters.
-    "unit_normal": lambda rng, n_in, n_out: (rng.standard_normal((n_in, n_out)), rng.standard_normal(n_out)),
-    # N(0, 1/n_in) weights, N(0, 1) biases: Nielsen's network2 default (his Chapter 5 numbers).
-    "scaled_normal": lambda rng, n_in, n_out: (rng.standard_normal((n_in, n_out)) / np.sqrt(n_in),
-                                               rng.standard_normal(n_out)),
+    # N(0, 1) weights and biases: the "large" initialisation of Nielsen's early
+    # chapters.
+    "unit_normal": lambda rng, n_in, n_out: (
+        rng.standard_normal((n_in, n_out)),
+        rng.standard_normal(n_out),
+    ),
+    # N(0, 1/n_in) weights, N(0, 1) biases: Nielsen's network2 default (his Chapter 5
+    # numbers).
+    "scaled_normal": lambda rng, n_in, n_out: (
+        rng.standard_normal((n_in, n_out)) / np.sqrt(n_in),
+        rng.standard_normal(n_out),
+    ),
     # U[-1/sqrt(n_in), 1/sqrt(n_in)]: what Glorot & Bengio (2010) call the
     # "standard" initialisation, named here after its distribution.
-    "uniform_fan_in": lambda rng, n_in, n_out: _uniform(rng, 1.0 / np.sqrt(n_in), n_in, n_out),
-    # U[±sqrt(6/(n_in + n_out))], variance 2/(n_in + n_out): Glorot & Bengio's normalised initialisation.
-    "xavier": lambda rng, n_in, n_out: _uniform(rng, np.sqrt(6.0 / (n_in + n_out)), n_in, n_out),
+    "uniform_fan_in": lambda rng, n_in, n_out: _uniform(
+        rng, 1.0 / np.sqrt(n_in), n_in, n_out
+    ),
+    # U[±sqrt(6/(n_in + n_out))], variance 2/(n_in + n_out): Glorot & Bengio's
+    # normalised initialisation.
+    "xavier": lambda rng, n_in, n_out: _uniform(
+        rng, np.sqrt(6.0 / (n_in + n_out)), n_in, n_out
+    ),
     # 4 × Xavier's limit: σ'(0) = 1/4, so Glorot & Bengio's variance argument
     # for sigmoid units asks for weights four times the tanh scale.
-    "xavier_sigmoid": lambda rng, n_in, n_out: _uniform(rng, 4.0 * np.sqrt(6.0 / (n_in + n_out)),
-                                                        n_in, n_out),
+    "xavier_sigmoid": lambda rng, n_in, n_out: _uniform(
+        rng, 4.0 * np.sqrt(6.0 / (n_in + n_out)), n_in, n_out
+    ),
     # N(0, 2/n_in): He et al. (2015), for ReLU.
-    "he": lambda rng, n_in, n_out: (rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in), np.zeros(n_out)),
+    "he": lambda rng, n_in, n_out: (
+        rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in),
+        np.zeros(n_out),
+    ),
 }
 
 
 def _activation(name: str) -> Activation:
-    if name not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
+    check_choice(name, "activation", ACTIVATIONS)
     return ACTIVATIONS[name]
 
 
-def init_params(layer_sizes: Sequence[int], rng: np.random.Generator, init: str = "xavier") -> list:
+def init_params(
+    layer_sizes: Sequence[int], rng: np.random.Generator, init: str = "xavier"
+) -> list:
     """Return freshly initialised ``[(W, b), ...]`` for the given layer sizes.
 
     ``layer_sizes`` lists the width of every layer, input first; the last
@@ -107,55 +135,110 @@ def init_params(layer_sizes: Sequence[int], rng: np.random.Generator, init: str 
     in Chapter 4, "Remedies".
     """
     check_rng(rng)
-    if init not in INITIALISERS:
-        raise ValueError(f"init must be one of {sorted(INITIALISERS)}, got {init!r}")
-    sizes = list(layer_sizes)
-    if len(sizes) < 2 or not all(is_integer(n) and n >= 1 for n in sizes):
-        raise ValueError(f"layer_sizes must list at least two positive integers, got {sizes}")
-    return [INITIALISERS[init](rng, int(n_in), int(n_out)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
-
-
-def _check_params(params) -> None:
-    if not isinstance(params, (list, tuple)) or not params:
-        raise ValueError("params must be a non-empty list of (W, b) pairs")
-    for k, layer in enumerate(params, start=1):
-        if not (isinstance(layer, (list, tuple)) and len(layer) == 2):
-            raise ValueError(f"layer {k} of params must be a (W, b) pair")
-        W, b = layer
-        W_ok = isinstance(W, np.ndarray) and W.ndim == 2
-        if not (W_ok and isinstance(b, np.ndarray) and b.shape == (W.shape[1],)):
-            raise ValueError(f"layer {k}: W must have shape (n_in, n_out) and b shape (n_out,), "
-                             f"got {np.shape(W)} and {np.shape(b)}")
-        if k > 1 and W.shape[0] != params[k - 2][0].shape[1]:
-            raise ValueError(f"layer {k}: W has {W.shape[0]} inputs but layer {k - 1} has "
-                             f"{params[k - 2][0].shape[1]} outputs")
+    check_choice(init, "init", INITIALISERS)
+    if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
+        raise TypeError(
+            "layer_sizes must be a list of layer widths, got "
+            f"{type(layer_sizes).__name__}"
+        )
+    sizes = [check_count(n, f"layer_sizes[{k}]", 1) for k, n in enumerate(layer_sizes)]
+    if len(sizes) < 2:
+        raise ValueError(
+            "layer_sizes must list at least two layer widths (input and output), got "
+            f"{sizes}"
+        )
+    return [
+        INITIALISERS[init](rng, n_in, n_out)
+        for n_in, n_out in zip(sizes[:-1], sizes[1:])
+    ]
 
 
 def _check_X(params, X) -> np.ndarray:
-    X = np.asarray(X)
-    if X.dtype.kind not in "biuf":
-        raise TypeError(f"X must be a numeric array, got dtype {X.dtype}")
-    X = X.astype(np.float64, copy=False)
-    if X.ndim != 2:
-        raise ValueError(f"X must have shape (batch, n_in), got {X.shape}")
+    X = check_real_array(X, "X", ndim=2)
     if X.shape[0] == 0:
         # A mean over no examples is 0/0: numpy would warn and return NaN.
-        raise ValueError("X must hold at least one example, got an empty batch")
-    if X.shape[1] != params[0][0].shape[0]:
-        raise ValueError(f"X has {X.shape[1]} features but the first layer expects {params[0][0].shape[0]}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X contains NaN or inf")
+        raise ValueError(
+            f"X must hold at least one example, got an empty batch of shape {X.shape}"
+        )
+    n_in = params[0][0].shape[0]
+    if X.shape[1] != n_in:
+        raise ValueError(
+            f"X must have {n_in} columns, the inputs of the first layer, got shape "
+            f"{X.shape}"
+        )
     return X
 
 
 def _check_y(X, y) -> np.ndarray:
-    y = np.asarray(y)
-    if y.dtype.kind not in "biuf":
-        raise TypeError(f"y must be a numeric array of 0s and 1s, got dtype {y.dtype}")
+    y = check_labels(y)
     if y.shape != (X.shape[0], 1):
-        raise ValueError(f"y must have shape (batch, 1) = ({X.shape[0]}, 1), got {y.shape}")
-    check_labels(y)
-    return y.astype(np.float64)
+        raise ValueError(
+            f"y must have shape (batch, 1) = ({X.shape[0]}, 1), one label per row of "
+            f"X, got {y.shape}"
+        )
+    return y
+
+
+def _check_one_output(params) -> None:
+    n_out = params[-1][0].shape[1]
+    if n_out != 1:
+        raise ValueError(
+            f"params must end in a layer with one output unit (a binary classifier), "
+            f"got a last W of shape {params[-1][0].shape}"
+        )
+
+
+def _checked(params, X, activation, y=None, *, one_output=True):
+    """The public functions' single check: ``(act, params, X, y)`` ready for the
+    internals."""
+    act = _activation(activation)
+    params = check_params(params)
+    if one_output:
+        _check_one_output(params)
+    X = _check_X(params, X)
+    return act, params, X, (None if y is None else _check_y(X, y))
+
+
+# The internals below take checked arguments (float64 arrays of matching
+# shapes, an Activation) and check nothing: train and the measurements of
+# gradient_flow call them in their loops, after one check at the boundary.
+
+
+def _forward(params, X: np.ndarray, act: Activation):
+    zs, layer_inputs = [], [X]
+    a = X
+    for W, b in params[:-1]:
+        z = a @ W + b
+        a = act.forward(z)
+        zs.append(z)
+        layer_inputs.append(a)
+    W, b = params[-1]
+    return a @ W + b, zs, layer_inputs
+
+
+def _backward(params, logits, zs, layer_inputs, y: np.ndarray, act: Activation):
+    batch = y.shape[0]
+    # The mean as np.mean forms it (one pairwise sum, one division), without its
+    # overhead.
+    loss = float(np.add.reduce(_cross_entropy(logits, y), axis=None) / batch)
+    # dL/dz of the output layer, σ(z) − y, averaged over the batch.
+    delta = (sigmoid(logits) - y) / batch
+    grads = [None] * len(params)
+    for layer in range(len(params) - 1, -1, -1):
+        W, _ = params[layer]
+        grads[layer] = (layer_inputs[layer].T @ delta, delta.sum(axis=0))
+        if layer > 0:
+            delta = (delta @ W.T) * act.derivative(zs[layer - 1], layer_inputs[layer])
+    return loss, grads
+
+
+def _loss_and_grads(params, X: np.ndarray, y: np.ndarray, act: Activation):
+    logits, zs, layer_inputs = _forward(params, X, act)
+    return _backward(params, logits, zs, layer_inputs, y, act)
+
+
+def _accuracy_of_logits(logits: np.ndarray, y: np.ndarray) -> float:
+    return float(np.mean((sigmoid(logits) >= 0.5) == y))
 
 
 def forward(params, X, activation: str = "sigmoid"):
@@ -173,18 +256,8 @@ def forward(params, X, activation: str = "sigmoid"):
 
     Explained in: Chapter 3, "A small network from scratch".
     """
-    act = _activation(activation)
-    _check_params(params)
-    X = _check_X(params, X)
-    zs, layer_inputs = [], [X]
-    a = X
-    for W, b in params[:-1]:
-        z = a @ W + b
-        a = act.forward(z)
-        zs.append(z)
-        layer_inputs.append(a)
-    W, b = params[-1]
-    return a @ W + b, zs, layer_inputs
+    act, params, X, _ = _checked(params, X, activation, one_output=False)
+    return _forward(params, X, act)
 
 
 def loss_and_grads(params, X, y, activation: str = "sigmoid"):
@@ -204,24 +277,11 @@ def loss_and_grads(params, X, y, activation: str = "sigmoid"):
     >>> [(dW.shape, db.shape) for dW, db in grads]
     [((2, 4), (4,)), ((4, 1), (1,))]
 
-    Explained in: Chapter 3, "Backpropagation through a network"; used by
+    Explained in: Chapter 3, "A small network from scratch"; used by
     Chapter 4 for every gradient it measures.
     """
-    act = _activation(activation)
-    logits, zs, layer_inputs = forward(params, X, activation)
-    if logits.shape[1] != 1:
-        raise ValueError(f"the last layer must have one output unit, got {logits.shape[1]}")
-    y = _check_y(layer_inputs[0], y)
-    batch = y.shape[0]
-    loss = float(np.mean(neuron_loss(logits, y)))
-    delta = loss_gradient_wrt_logit(logits, y) / batch  # dL/dz of the output layer, averaged over the batch
-    grads = [None] * len(params)
-    for layer in range(len(params) - 1, -1, -1):
-        W, _ = params[layer]
-        grads[layer] = (layer_inputs[layer].T @ delta, delta.sum(axis=0))
-        if layer > 0:
-            delta = (delta @ W.T) * act.derivative(zs[layer - 1], layer_inputs[layer])
-    return loss, grads
+    act, params, X, y = _checked(params, X, activation, y)
+    return _loss_and_grads(params, X, y, act)
 
 
 def predict_proba(params, X, activation: str = "sigmoid") -> np.ndarray:
@@ -233,8 +293,8 @@ def predict_proba(params, X, activation: str = "sigmoid") -> np.ndarray:
 
     Explained in: Chapter 3, "Training".
     """
-    logits, _, _ = forward(params, X, activation)
-    return sigmoid(logits)
+    act, params, X, _ = _checked(params, X, activation)
+    return sigmoid(_forward(params, X, act)[0])
 
 
 def predict(params, X, activation: str = "sigmoid") -> np.ndarray:
@@ -242,7 +302,8 @@ def predict(params, X, activation: str = "sigmoid") -> np.ndarray:
 
     One unit with weight 1 and bias 0 turns each input into its own logit:
 
-    >>> predict([(np.ones((1, 1)), np.zeros(1))], np.array([[-2.0], [0.0], [3.0]])).ravel()
+    >>> single = [(np.ones((1, 1)), np.zeros(1))]
+    >>> predict(single, np.array([[-2.0], [0.0], [3.0]])).ravel()
     array([0, 1, 1])
 
     Explained in: Chapter 3, "Training".
@@ -253,65 +314,86 @@ def predict(params, X, activation: str = "sigmoid") -> np.ndarray:
 def accuracy(params, X, y, activation: str = "sigmoid") -> float:
     """Return the fraction of examples whose prediction equals the label.
 
-    >>> accuracy([(np.ones((1, 1)), np.zeros(1))], np.array([[-2.0], [3.0]]), np.array([[0], [0]]))
+    >>> single = [(np.ones((1, 1)), np.zeros(1))]
+    >>> accuracy(single, np.array([[-2.0], [3.0]]), np.array([[0], [0]]))
     0.5
 
     Explained in: Chapter 3, "Training".
     """
-    X = _check_X(params, X)
-    y = _check_y(X, y)
-    return float(np.mean(predict(params, X, activation) == y))
+    act, params, X, y = _checked(params, X, activation, y)
+    return _accuracy_of_logits(_forward(params, X, act)[0], y)
 
 
-def train(params, X, y, *, learning_rate: float, epochs: int, activation: str = "sigmoid",
-          batch_size: int | None = None, rng: np.random.Generator | None = None,
-          callback: Callable[[int, list], None] | None = None):
+def train(
+    params,
+    X,
+    y,
+    *,
+    learning_rate: float,
+    epochs: int,
+    activation: str = "sigmoid",
+    batch_size: int | None = None,
+    rng: np.random.Generator | None = None,
+    callback: Callable[[int, list], None] | None = None,
+):
     """Return ``(params, losses)`` after plain gradient descent.
 
     Full-batch by default; with ``batch_size`` the examples are shuffled by
     ``rng`` every epoch and processed in mini-batches.  ``losses[k]`` is the
     mean loss over epoch k, computed during the updates.  The input
     ``params`` are not modified.  ``callback(epoch, params)``, if given, runs
-    before each epoch and after the last one, for measurements.
+    before each epoch and after the last one, for measurements.  The
+    arguments are checked once, before the first epoch.
 
     >>> rng = np.random.default_rng(0)
     >>> X = np.array([[0.0], [1.0]]); y = np.array([[0], [1]])
-    >>> params, losses = train(init_params([1, 1], rng), X, y, learning_rate=1.0, epochs=50)
+    >>> params, losses = train(init_params([1, 1], rng), X, y, learning_rate=1.0,
+    ...                        epochs=50)
     >>> bool(losses[-1] < losses[0])
     True
 
     Explained in: Chapter 3, "Training"; Chapter 4 passes a callback.
     """
-    learning_rate = check_real("learning_rate", learning_rate, "a positive number")
-    if not (np.isfinite(learning_rate) and learning_rate > 0):
-        raise ValueError(f"learning_rate must be a positive finite number, got {learning_rate}")
-    if not is_integer(epochs) or epochs < 0:
-        raise ValueError(f"epochs must be a non-negative integer, got {epochs}")
-    _check_params(params)
-    X = _check_X(params, X)
-    y = _check_y(X, y)
-    if batch_size is not None and not isinstance(rng, np.random.Generator):
-        raise TypeError("mini-batches need rng, a numpy.random.Generator, to shuffle the examples")
-    if batch_size is not None and not (is_integer(batch_size) and batch_size >= 1):
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
-    params = [(W.astype(np.float64, copy=True), b.astype(np.float64, copy=True)) for W, b in params]
+    act, params, X, y = _checked(params, X, activation, y)
+    learning_rate = check_scalar(learning_rate, "learning_rate", "positive")
+    epochs = check_count(epochs, "epochs", 0)
+    if batch_size is not None:
+        batch_size = check_count(batch_size, "batch_size", 1)
+        check_rng(rng, "rng (mini-batches need it to shuffle the examples)")
+    if callback is not None:
+        check_callable(callback, "callback")
+    return _train(params, X, y, act, learning_rate, epochs, batch_size, rng, callback)
+
+
+def _train(params, X, y, act, learning_rate, epochs, batch_size, rng, callback):
+    # The loop updates its own copies in place (W -= η·dW rounds exactly as W − η·dW),
+    # and cuts each epoch's shuffled copy of the data into mini-batches by slicing.
+    params = [(W.copy(), b.copy()) for W, b in params]
     n = X.shape[0]
-    size = n if batch_size is None else int(batch_size)
+    size = n if batch_size is None else batch_size
     losses = []
     for epoch in range(epochs):
         if callback is not None:
-            callback(epoch, params)
-        order = np.arange(n) if batch_size is None else rng.permutation(n)
+            callback(epoch, [(W.copy(), b.copy()) for W, b in params])
+        if batch_size is None:
+            X_epoch, y_epoch = X, y
+        else:
+            order = rng.permutation(n)
+            X_epoch, y_epoch = X[order], y[order]
         total = 0.0
         for start in range(0, n, size):
-            batch = order[start:start + size]
-            loss, grads = loss_and_grads(params, X[batch], y[batch], activation)
-            total += loss * len(batch)
-            params = [(W - learning_rate * dW, b - learning_rate * db)
-                      for (W, b), (dW, db) in zip(params, grads)]
+            X_batch, y_batch = (
+                X_epoch[start : start + size],
+                y_epoch[start : start + size],
+            )
+            loss, grads = _loss_and_grads(params, X_batch, y_batch, act)
+            total += loss * X_batch.shape[0]
+            for (W, b), (dW, db) in zip(params, grads):
+                W -= learning_rate * dW
+                b -= learning_rate * db
         losses.append(total / n)
     if callback is not None:
-        callback(epochs, params)
+        callback(epochs, [(W.copy(), b.copy()) for W, b in params])
     return params, np.array(losses)
 
 
@@ -321,12 +403,14 @@ def hidden_bias_gradient_norms(grads) -> np.ndarray:
     Nielsen's measure of how fast each layer learns: the output layer is
     left out.
 
-    >>> grads = [(np.zeros((2, 2)), np.array([3.0, 4.0])), (np.zeros((2, 1)), np.array([1.0]))]
+    >>> grads = [(np.zeros((2, 2)), np.array([3.0, 4.0])),
+    ...          (np.zeros((2, 1)), np.array([1.0]))]
     >>> hidden_bias_gradient_norms(grads)
     array([5.])
 
     Explained in: Chapter 4, "Learning speed per layer".
     """
+    grads = check_params(grads, "grads")
     return np.array([np.linalg.norm(db) for _, db in grads[:-1]])
 
 

@@ -1,4 +1,5 @@
-"""One sigmoid neuron by hand: backpropagation as a computational graph, and the loss at its output.
+"""One sigmoid neuron by hand: backpropagation as a computational graph, and the loss at
+its output.
 
 A neuron f(w, x) = σ(w0·x0 + … + w(n−1)·x(n−1) + wn) has its bias as the last
 weight, as in CS231n's worked example.  Its gradient is computed twice: once
@@ -17,7 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._arrays import check_labels, check_real, is_integer
+from ._arrays import (
+    check_choice,
+    check_count,
+    check_labels,
+    check_real_array,
+    check_same_shape,
+    check_scalar,
+)
 from .activations import sigmoid, sigmoid_prime, softplus
 
 __all__ = [
@@ -59,24 +67,23 @@ class NeuronGradients:
 
 
 def _check_neuron(w: ArrayLike, x: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    w_arr, x_arr = np.asarray(w), np.asarray(x)
-    for name, arr in (("w", w_arr), ("x", x_arr)):
-        if arr.dtype.kind not in "biuf":
-            raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
-        if arr.ndim != 1:
-            raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
-        if not np.all(np.isfinite(arr)):
-            raise ValueError(f"{name} contains NaN or inf")
+    w_arr = check_real_array(w, "w", ndim=1)
+    x_arr = check_real_array(x, "x", ndim=1)
     if w_arr.shape[0] != x_arr.shape[0] + 1:
-        raise ValueError(f"w must hold one weight per input plus the bias, {x_arr.shape[0] + 1} values, "
-                         f"got {w_arr.shape[0]}")
-    return w_arr.astype(np.float64), x_arr.astype(np.float64)
+        raise ValueError(
+            f"w must hold one weight per input plus the bias, {x_arr.shape[0] + 1} "
+            f"values, got {w_arr.shape[0]}"
+        )
+    return w_arr, x_arr
 
 
-def _through_dot_product(w: np.ndarray, x: np.ndarray, f: float, dz: float,
-                         steps: list[GateStep]) -> NeuronGradients:
+def _through_dot_product(
+    w: np.ndarray, x: np.ndarray, f: float, dz: float, steps: list[GateStep]
+) -> NeuronGradients:
     # The dot-product gate z = w·[x, 1]: dz/dx = w[:-1] and dz/dw = [x, 1].
-    return NeuronGradients(output=f, dz=dz, dx=w[:-1] * dz, dw=np.append(x, 1.0) * dz, steps=tuple(steps))
+    return NeuronGradients(
+        output=f, dz=dz, dx=w[:-1] * dz, dw=np.append(x, 1.0) * dz, steps=tuple(steps)
+    )
 
 
 def sigmoid_neuron_by_gates(w: ArrayLike, x: ArrayLike) -> NeuronGradients:
@@ -124,7 +131,8 @@ def sigmoid_neuron_by_gates(w: ArrayLike, x: ArrayLike) -> NeuronGradients:
 
 
 def sigmoid_neuron(w: ArrayLike, x: ArrayLike) -> NeuronGradients:
-    """Return the neuron's output and gradients, with σ as one gate whose local gradient is f(1 − f).
+    """Return the neuron's output and gradients, with σ as one gate whose local gradient
+    is f(1 − f).
 
     The backward pass needs no exponential at all: σ'(z) = f(1 − f) is
     computed from the output f stored by the forward pass, one subtraction
@@ -134,7 +142,8 @@ def sigmoid_neuron(w: ArrayLike, x: ArrayLike) -> NeuronGradients:
     :func:`~sigmoid_course.activations.sigmoid_prime` stays accurate.
 
     >>> r = sigmoid_neuron([2.0, -3.0, -3.0], [-1.0, -2.0])
-    >>> print(" ".join(f"{v:+.6f}" for v in r.dx), "|", " ".join(f"{v:+.6f}" for v in r.dw))
+    >>> signed = lambda values: " ".join(f"{v:+.6f}" for v in values)
+    >>> print(signed(r.dx), "|", signed(r.dw))
     +0.393224 -0.589836 | -0.196612 -0.393224 +0.196612
 
     Explained in: Chapter 3, "One neuron as a computational graph".
@@ -150,16 +159,33 @@ def sigmoid_neuron(w: ArrayLike, x: ArrayLike) -> NeuronGradients:
 LOSSES = ("cross_entropy", "mse")
 
 
-def _check_loss(loss: str) -> None:
-    if loss not in LOSSES:
-        raise ValueError(f"loss must be one of {list(LOSSES)}, got {loss!r}")
+def _check_loss_arguments(z: ArrayLike, y: ArrayLike, loss: str):
+    check_choice(loss, "loss", LOSSES)
+    z = check_real_array(z, "z", finite=False)
+    y = check_labels(y)
+    # One label per logit, or one label for all: never a silent (n,) × (n, 1) broadcast.
+    check_same_shape(z, y, "z and y", scalars=True)
+    return z, y
 
 
-def _as_float_array(name: str, v: ArrayLike) -> np.ndarray:
-    arr = np.asarray(v)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
-    return arr.astype(np.float64)
+# The internals take checked float64 arrays and check nothing.
+
+
+def _cross_entropy(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return softplus((1.0 - 2.0 * y) * z)
+
+
+def _loss(z: np.ndarray, y: np.ndarray, loss: str) -> np.ndarray:
+    if loss == "cross_entropy":
+        return _cross_entropy(z, y)
+    return 0.5 * (sigmoid(z) - y) ** 2
+
+
+def _loss_gradient(z: np.ndarray, y: np.ndarray, loss: str) -> np.ndarray:
+    error = sigmoid(z) - y
+    if loss == "cross_entropy":
+        return error
+    return error * sigmoid_prime(z)
 
 
 def neuron_loss(z: ArrayLike, y: ArrayLike, loss: str = "cross_entropy") -> np.ndarray:
@@ -170,29 +196,29 @@ def neuron_loss(z: ArrayLike, y: ArrayLike, loss: str = "cross_entropy") -> np.n
     equal for y in {0, 1} and free of the cancellation in softplus(z) − z
     for large z.  ``"mse"``:
     ½(σ(z) − y)², with the ½ that makes its derivative free of a factor 2.
+    ``y`` has the shape of ``z``, or is one label for all of it.
 
-    >>> print(f"{float(neuron_loss(0.0, 1)):.6f} {float(neuron_loss(0.0, 1, 'mse')):.6f}")
+    >>> cross_entropy, mse = neuron_loss(0.0, 1), neuron_loss(0.0, 1, "mse")
+    >>> print(f"{float(cross_entropy):.6f} {float(mse):.6f}")
     0.693147 0.125000
     >>> float(neuron_loss(-1000.0, 1))
     1000.0
 
     Explained in: Chapter 3, "Logistic regression and cross-entropy".
     """
-    _check_loss(loss)
-    z, y = _as_float_array("z", z), _as_float_array("y", y)
-    check_labels(y)
-    if loss == "cross_entropy":
-        return softplus((1.0 - 2.0 * y) * z)
-    return 0.5 * (sigmoid(z) - y) ** 2
+    z, y = _check_loss_arguments(z, y, loss)
+    return _loss(z, y, loss)
 
 
-def loss_gradient_wrt_logit(z: ArrayLike, y: ArrayLike, loss: str = "cross_entropy") -> np.ndarray:
+def loss_gradient_wrt_logit(
+    z: ArrayLike, y: ArrayLike, loss: str = "cross_entropy"
+) -> np.ndarray:
     """Return dL/dz for one sigmoid output, elementwise.
 
     Cross-entropy: σ(z) − y, because the σ'(z) of the chain rule cancels
     against the 1/σ(z) and 1/(1 − σ(z)) of the logarithms.  Mean squared
     error: (σ(z) − y)·σ'(z), which is tiny whenever σ is saturated, right or
-    wrong.
+    wrong.  ``y`` has the shape of ``z``, or is one label for all of it.
 
     >>> print(f"{float(loss_gradient_wrt_logit(4.0, 0)):.6f}")
     0.982014
@@ -202,13 +228,8 @@ def loss_gradient_wrt_logit(z: ArrayLike, y: ArrayLike, loss: str = "cross_entro
     Explained in: Chapter 3, "Logistic regression and cross-entropy" and
     "Mean squared error keeps σ'".
     """
-    _check_loss(loss)
-    z, y = _as_float_array("z", z), _as_float_array("y", y)
-    check_labels(y)
-    error = sigmoid(z) - y
-    if loss == "cross_entropy":
-        return error
-    return error * sigmoid_prime(z)
+    z, y = _check_loss_arguments(z, y, loss)
+    return _loss_gradient(z, y, loss)
 
 
 @dataclass(frozen=True)
@@ -224,46 +245,55 @@ class NeuronHistory:
     output: np.ndarray
 
 
-def train_neuron(w: float, b: float, x: ArrayLike, y: ArrayLike, *, loss: str,
-                 learning_rate: float, epochs: int) -> NeuronHistory:
-    """Return the history of one neuron σ(w·x + b) trained by full-batch gradient descent.
+def train_neuron(
+    w: float,
+    b: float,
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    loss: str,
+    learning_rate: float,
+    epochs: int,
+) -> NeuronHistory:
+    """Return the history of one neuron σ(w·x + b) trained by full-batch gradient
+    descent.
 
     Each epoch computes dL/dz for every example with
     :func:`loss_gradient_wrt_logit`, then dL/dw = mean(dL/dz · x) and
     dL/db = mean(dL/dz), and steps against them.  Used to compare the two
     losses of :data:`LOSSES` from the same start.
 
-    >>> h = train_neuron(2.0, 2.0, [1.0], [0], loss="cross_entropy", learning_rate=0.15, epochs=300)
+    >>> h = train_neuron(2.0, 2.0, [1.0], [0], loss="cross_entropy",
+    ...                  learning_rate=0.15, epochs=300)
     >>> print(f"{h.output[0, 0]:.3f} -> {h.output[-1, 0]:.3f}")
     0.982 -> 0.012
 
     Explained in: Chapter 3, "Mean squared error keeps σ'".
     """
-    _check_loss(loss)
-    x, y = _as_float_array("x", x).reshape(-1), _as_float_array("y", y).reshape(-1)
+    check_choice(loss, "loss", LOSSES)
+    x = check_real_array(x, "x").reshape(-1)
+    y = check_labels(y).reshape(-1)
     if x.shape != y.shape or x.size == 0:
-        raise ValueError(f"x and y must hold the same positive number of examples, got {x.size} and {y.size}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("x contains NaN or inf")
-    check_labels(y)
-    for name, v in (("w", w), ("b", b), ("learning_rate", learning_rate)):
-        if not np.isfinite(check_real(name, v)):
-            raise ValueError(f"{name} must be finite, got {v}")
-    if learning_rate <= 0:
-        raise ValueError(f"learning_rate must be positive, got {learning_rate}")
-    if not is_integer(epochs) or epochs < 0:
-        raise ValueError(f"epochs must be a non-negative integer, got {epochs}")
+        raise ValueError(
+            f"x and y must hold the same positive number of examples, got {x.size} "
+            f"and {y.size}"
+        )
+    w = check_scalar(w, "w")
+    b = check_scalar(b, "b")
+    learning_rate = check_scalar(learning_rate, "learning_rate", "positive")
+    epochs = check_count(epochs, "epochs", 0)
     ws, bs, losses, outputs = [], [], [], []
-    w, b = float(w), float(b)
     for epoch in range(epochs + 1):
         z = w * x + b
         ws.append(w)
         bs.append(b)
-        losses.append(float(np.mean(neuron_loss(z, y, loss))))
+        losses.append(float(np.mean(_loss(z, y, loss))))
         outputs.append(sigmoid(z))
         if epoch == epochs:
             break
-        dz = loss_gradient_wrt_logit(z, y, loss)
+        dz = _loss_gradient(z, y, loss)
         w -= learning_rate * float(np.mean(dz * x))
         b -= learning_rate * float(np.mean(dz))
-    return NeuronHistory(np.array(ws), np.array(bs), np.array(losses), np.array(outputs))
+    return NeuronHistory(
+        np.array(ws), np.array(bs), np.array(losses), np.array(outputs)
+    )

@@ -13,22 +13,17 @@ from decimal import Decimal, localcontext
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._arrays import check_real_array, check_same_shape
+
 __all__ = ["sigmoid_reference", "sigmoid_prime_reference", "ulp_error"]
 
 _DIGITS = 50
 
 
-def _finite_real(x: ArrayLike) -> np.ndarray:
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"x must be real numbers, got dtype {arr.dtype}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("x must be finite: the references are for finite inputs")
-    return arr
-
-
 def _reference(x: ArrayLike, formula) -> np.ndarray:
-    arr = _finite_real(x)
+    # Finite inputs only: the references are for finite inputs.  Every float16/32/64
+    # is exact in float64, so the conversion loses nothing.
+    arr = check_real_array(x, "x")
     out = np.empty(arr.shape, dtype=object)
     with localcontext() as ctx:
         ctx.prec = _DIGITS
@@ -46,6 +41,7 @@ def sigmoid_reference(x: ArrayLike) -> np.ndarray:
 
     Explained in: Chapter 2, "Computing σ' in floating point".
     """
+
     def formula(d):
         if d >= 0:
             return 1 / (1 + (-d).exp())
@@ -64,6 +60,7 @@ def sigmoid_prime_reference(x: ArrayLike) -> np.ndarray:
 
     Explained in: Chapter 2, "Computing σ' in floating point".
     """
+
     def formula(d):
         e = (-abs(d)).exp()
         return e / ((1 + e) * (1 + e))
@@ -85,12 +82,14 @@ def ulp_error(computed: ArrayLike, reference: np.ndarray) -> np.ndarray:
 
     Explained in: Chapter 2, "Computing σ' in floating point".
     """
+    if isinstance(computed, (str, bytes)) or np.asarray(computed).dtype.kind != "f":
+        raise TypeError(
+            f"computed must be a float array (its dtype sets the ulp), "
+            f"got {type(computed).__name__} of dtype {np.asarray(computed).dtype}"
+        )
     computed = np.asarray(computed)
-    if computed.dtype.kind != "f":
-        raise TypeError(f"computed must be a float array, got dtype {computed.dtype}")
     reference = np.asarray(reference, dtype=object)
-    if computed.shape != reference.shape:
-        raise ValueError(f"shapes differ: computed {computed.shape}, reference {reference.shape}")
+    check_same_shape(computed, reference, "computed and reference")
     out = np.empty(computed.shape, dtype=np.float64)
     kind = computed.dtype.type
     largest = np.finfo(kind).max
@@ -101,7 +100,9 @@ def ulp_error(computed: ArrayLike, reference: np.ndarray) -> np.ndarray:
         ctx.prec = _DIGITS
         for index, exact in np.ndenumerate(reference):
             if not isinstance(exact, Decimal):
-                raise TypeError(f"reference must hold Decimal values, got {type(exact).__name__}")
+                raise TypeError(
+                    f"reference must hold Decimal values, got {type(exact).__name__}"
+                )
             rounded = kind(min(abs(float(exact)), float(largest)))
             unit = top_unit if rounded == largest else np.spacing(rounded)
             diff = abs(Decimal(float(computed[index])) - exact)
