@@ -8,6 +8,7 @@ References: derivatives known in closed form (sin, exp, polynomials), the
 import numpy as np
 import pytest
 
+from reference import decimal_reference, sigmoid_second_exact
 from sigmoid_course import (
     central_difference,
     complex_step_derivative,
@@ -16,7 +17,7 @@ from sigmoid_course import (
     sigmoid,
     sigmoid_prime,
 )
-from sigmoid_course.precision import sigmoid_prime_reference
+from sigmoid_course.precision import sigmoid_prime_reference, ulp_error
 
 EPS = np.finfo(np.float64).eps
 
@@ -91,6 +92,14 @@ def test_complex_step_is_accurate_to_full_relative_precision_for_sigmoid():
     np.testing.assert_allclose(
         complex_step_derivative(sigmoid, x), exact_sigmoid_prime(x), rtol=1e-15
     )
+
+
+def test_complex_step_of_sigmoid_prime_is_accurate_near_zero():
+    # sigmoid_prime's complex path used to form 1 - e^(-z) in its imaginary
+    # part: at x = -9.875e-20 it returned 0 instead of 1.234375e-20.
+    x = np.array([-9.875e-20, 1e-10, 1e-5, -3.0, 30.0])
+    exact = decimal_reference(sigmoid_second_exact, x)
+    assert ulp_error(complex_step_derivative(sigmoid_prime, x), exact).max() <= 8
 
 
 @pytest.mark.parametrize(

@@ -219,9 +219,14 @@ def sigmoid_prime(x: ArrayLike) -> np.ndarray:
     if x.dtype.kind == "f":
         return _result(_blockwise(_sigmoid_prime_kernel, x, dtype))
     with np.errstate(invalid="ignore"):
-        # σ' is even, so σ'(x) = σ'(±x) with the sign that keeps exp bounded.
-        _, e = _exp_of_left_half(x)
-        d = e / ((1.0 + e) * (1.0 + e))
+        # Complex input (the complex-step derivative): e/(1 + e)² forms 1 − e
+        # in its imaginary part, which cancels near 0, so there σ' is
+        # ¼/cosh²(x/2), whose parts have no cancellation; far out, where
+        # cosh² would overflow and e is tiny, e/(1 + e)² is accurate.
+        far = np.abs(x.real) > 700.0
+        _, e = _exp_of_left_half(np.where(far, x, 0.0))
+        half = np.cosh(np.where(far, 0.0, x) / 2.0)
+        d = np.where(far, e / ((1.0 + e) * (1.0 + e)), 0.25 / (half * half))
     return as_result(d, dtype)
 
 
