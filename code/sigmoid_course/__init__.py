@@ -6,10 +6,13 @@ The chapters import everything they need from here::
 
 One module per idea: :mod:`activations` (σ, its derivatives and relatives),
 :mod:`derivatives` (numerical derivatives for checking), :mod:`precision`
-(high-precision references and ulp errors), :mod:`neuron` (one neuron by hand:
-its computational graph and the loss at its output), :mod:`network` (a small network
-and its single backward pass), :mod:`gradient_flow` (how gradients shrink
-from layer to layer, measured), :mod:`plotting` (the shared figure style) and
+(high-precision references and ulp errors), :mod:`datasets` (small seeded
+data sets), :mod:`neuron` (one neuron by hand: its computational graph and
+the loss at its output), :mod:`network` (a small network and its single
+backward pass), :mod:`gradient_flow` (how gradients shrink from layer to
+layer, measured), :mod:`logistic_regression` (its gradient, Hessian and
+Newton's method), :mod:`softmax` (many classes), :mod:`gates` (SiLU, GLU and
+recurrent gates), :mod:`plotting` (the shared figure style) and
 :mod:`widgets` (explorers).
 """
 
