@@ -1,4 +1,4 @@
-"""Tests of the plotting helpers Chapter 4 added: layer_colors and the network colours."""
+"""Tests of Chapter 4's plotting helpers: layer_colors and the network colours."""
 
 import re
 
@@ -13,7 +13,7 @@ NETWORK_KEYS = ("sigmoid_uniform_fan_in", "sigmoid_xavier", "sigmoid_xavier_sigm
 
 
 def relative_luminance(color: str) -> float:
-    """WCAG 2 relative luminance of "#rrggbb", written out independently of matplotlib."""
+    """WCAG 2 relative luminance of "#rrggbb", computed without matplotlib."""
     def linear(channel: int) -> float:
         c = channel / 255
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
@@ -51,8 +51,11 @@ def test_network_colours_are_distinct_and_name_real_setups():
         assert activation in ACTIVATIONS and init in INITIALISERS
 
 
-@pytest.mark.parametrize("n, error", [(0, ValueError), (-3, ValueError), (2.0, TypeError),
-                                      ("4", TypeError), (True, TypeError)])
+BAD_COUNTS = [(0, ValueError), (-3, ValueError), (2.0, TypeError), ("4", TypeError),
+              (True, TypeError)]
+
+
+@pytest.mark.parametrize("n, error", BAD_COUNTS)
 def test_layer_colors_rejects_a_bad_count(n, error):
     with pytest.raises(error, match="n must be"):
         layer_colors(n)
