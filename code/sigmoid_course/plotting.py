@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 
-__all__ = ["COLORS", "use_course_style", "new_axes"]
+from ._arrays import check_count
 
-#: Colour-blind-safe palette (Okabe & Ito), used in this order in every chapter.
+__all__ = ["COLORS", "layer_colors", "use_course_style", "new_axes"]
+
+#: Colour-blind-safe palette (Okabe & Ito), one colour per meaning.
 COLORS = {
     "sigmoid": "#0072B2",  # blue: σ
     "derivative": "#D55E00",  # vermillion: σ'
@@ -20,6 +23,14 @@ COLORS = {
     "reference": "#555555",  # grey: guides, asymptotes, references
     "accent": "#CC79A7",  # purple: highlights
     "extra": "#E69F00",  # orange: a further curve
+    # Chapter 4's networks, "activation_initialisation" (the names of
+    # network.ACTIVATIONS and network.INITIALISERS).  The hidden layers of one
+    # network are drawn in shades of blue instead, by layer_colors.
+    "sigmoid_uniform_fan_in": "#E69F00",  # orange
+    "sigmoid_xavier": "#D55E00",  # vermillion
+    "sigmoid_xavier_sigmoid": "#000000",  # black
+    "tanh_xavier": "#009E73",  # green
+    "relu_he": "#CC79A7",  # purple
 }
 
 _STYLE = {
@@ -77,3 +88,20 @@ def new_axes(xlabel: str, ylabel: str, title: str | None = None, **subplots_kw):
     if title:
         ax.set_title(title)
     return fig, ax
+
+
+def layer_colors(n: int) -> list[str]:
+    """Return ``n`` shades of blue for hidden layers 1 to n, light (next to the input) to dark.
+
+    Layers are ordered, so they get one hue ordered by lightness, which also
+    survives colour blindness and greyscale printing; the categorical colours
+    of :data:`COLORS` stay free for other meanings.
+
+    >>> layer_colors(2)
+    ['#6aaed6', '#08306b']
+
+    Used by: Chapter 4, "Learning speed per layer" and "Saturation".
+    """
+    n = check_count(n, "n", 1)
+    blues = mpl.colormaps["Blues"]
+    return [mpl.colors.to_hex(blues(t)) for t in np.linspace(0.5, 1.0, n)]
