@@ -90,3 +90,28 @@ def test_logit_linearity_rejects_too_few_examples():
     params = init_params([2, 3, 1], np.random.default_rng(0))
     with pytest.raises(ValueError, match="more examples"):
         logit_linearity(params, np.zeros((3, 2)))
+
+
+def test_fewest_errors_of_a_line_counts_repeated_points_on_one_side():
+    # The two copies of (0, 0) carry different labels: no line can split them,
+    # so one error is unavoidable, and predicting 0 everywhere makes exactly one.
+    X = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 1.0], [2.0, 0.5]])
+    assert fewest_errors_of_a_line(X, np.array([0, 1, 0, 0])) == 1
+    assert fewest_errors_of_a_line(np.zeros((5, 2)), np.array([1, 1, 0, 1, 0])) == 2
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_fewest_errors_of_a_line_doubles_when_every_point_is_repeated(seed):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(12, 2))
+    labels = rng.integers(0, 2, size=12)
+    expected = 2 * _fewest_errors_by_sweeping_directions(X, labels)
+    assert fewest_errors_of_a_line(np.vstack([X, X]), np.r_[labels, labels]) == expected
+
+
+def test_logit_linearity_is_one_for_a_constant_logit():
+    # Zero weights: every row gets the same logit, an affine function of X.
+    params = [(np.zeros_like(W), b + 0.1)
+              for W, b in init_params([2, 3, 1], np.random.default_rng(0))]
+    X = np.random.default_rng(0).normal(size=(7, 2))
+    assert logit_linearity(params, X) == 1.0

@@ -429,7 +429,7 @@ def logit_linearity(params, X, activation: str = "sigmoid") -> float:
     >>> print(f"{logit_linearity(line, X):.6f}")
     1.000000
 
-    Explained in: Chapter 3, "Two moons".
+    Explained in: Chapter 3, "Why the network pauses at the straight boundary".
     """
     logits, _, layer_inputs = forward(params, X, activation)
     X = layer_inputs[0]
@@ -437,10 +437,13 @@ def logit_linearity(params, X, activation: str = "sigmoid") -> float:
         raise ValueError(f"X must hold more examples than its {X.shape[1]} features "
                          f"+ 1 for a least-squares fit, got {X.shape[0]}")
     logit = logits[:, 0]
+    if np.ptp(logit) == 0.0:
+        # A constant logit is an affine function of X.  Test it exactly: the
+        # mean of equal numbers can be off by an ulp, and R² of rounding noise
+        # is meaningless.
+        return 1.0
     centred = logit - logit.mean()
     total = float(centred @ centred)
-    if total == 0.0:
-        return 1.0  # a constant logit is an affine function of X
     design = np.column_stack([np.ones(X.shape[0]), X])
     coef, *_ = np.linalg.lstsq(design, logit, rcond=None)
     residual = logit - design @ coef
@@ -450,13 +453,15 @@ def logit_linearity(params, X, activation: str = "sigmoid") -> float:
 def fewest_errors_of_a_line(X, y) -> int:
     """Return the fewest errors that any straight boundary makes on 2-D data (X, y).
 
-    Exhaustive and exact for points in general position: any line can be
-    moved, without changing which side a point lies on, until it passes
-    through two data points, and a line through two points can then be
-    nudged to put each of them on either side.  So the minimum over all
-    lines is the minimum, over all pairs of points and both orientations,
-    of the errors among the other points.  n(n − 1)/2 candidate lines: fine
-    for a few hundred points.  Logistic regression minimises the
+    Exhaustive and exact when no three distinct points are collinear
+    (repeated points are allowed): any line can be moved, without changing
+    which side a point lies on, until it passes through two distinct data
+    points, and a line through two points can then be nudged to put each of
+    them, with all its copies, on either side.  So the minimum over all
+    lines is the minimum, over all pairs of distinct points and both
+    orientations, of the errors among the other points plus the minority
+    label count of each point on the line.  n(n − 1)/2 candidate lines:
+    fine for a few hundred points.  Logistic regression minimises the
     cross-entropy instead, so it can make more errors than this.
 
     No line separates XOR's classes, but one error suffices:
@@ -480,20 +485,28 @@ def fewest_errors_of_a_line(X, y) -> int:
                          f"got {labels.shape}")
     check_labels(labels)
     positive = labels.reshape(-1) == 1
-    first, second = np.triu_indices(X.shape[0], 1)
-    direction = X[second] - X[first]
+    # Repeated points lie on the same side of every line: count the labels
+    # at each distinct location once.
+    points, where = np.unique(X, axis=0, return_inverse=True)
+    where = where.reshape(-1)
+    n_pos = np.bincount(where, weights=positive, minlength=len(points))
+    n_neg = np.bincount(where, weights=~positive, minlength=len(points))
+    minority = np.minimum(n_pos, n_neg)
+    # A line with every point on one side: the constant classifier.
+    best = int(min(n_pos.sum(), n_neg.sum()))
+    first, second = np.triu_indices(len(points), 1)
+    direction = points[second] - points[first]
     normals = np.column_stack([-direction[:, 1], direction[:, 0]])
-    offsets = np.sum(normals * X[first], axis=1)
+    offsets = np.sum(normals * points[first], axis=1)
     # Points within rounding distance of a candidate line lie on it (the pair itself).
-    tolerance = 1e-12 * np.abs(normals).sum(axis=1) * (1.0 + np.abs(X).max())
-    best = X.shape[0]
+    tolerance = 1e-12 * np.abs(normals).sum(axis=1) * (1.0 + np.abs(points).max())
+    on_line = minority[first] + minority[second]
     for start in range(0, first.size, 4096):
         block = slice(start, start + 4096)
-        side = X @ normals[block].T - offsets[block]
+        side = points @ normals[block].T - offsets[block]
         above, below = side > tolerance[block], side < -tolerance[block]
-        pos, neg = positive[:, None], ~positive[:, None]
-        errors_if_above_is_1 = (above & neg).sum(0) + (below & pos).sum(0)
-        errors_if_above_is_0 = (below & neg).sum(0) + (above & pos).sum(0)
+        errors_if_above_is_1 = n_neg @ above + n_pos @ below
+        errors_if_above_is_0 = n_neg @ below + n_pos @ above
         fewest = np.minimum(errors_if_above_is_1, errors_if_above_is_0)
-        best = min(best, int(fewest.min()))
+        best = min(best, int(round((fewest + on_line[block]).min())))
     return best
