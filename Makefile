@@ -60,8 +60,8 @@ test: lint test-unit test-nbval test-book test-pdf test-site test-lab
 # even when the first fails.
 lint: $(STAMP)
 	@status=0; \
-	echo "ruff: code/ tests/ benchmarks/ _ext/"; \
-	$(BIN)/ruff check --output-format concise code tests benchmarks _ext || status=1; \
+	echo "ruff: code/ tests/ benchmarks/ _ext/ tools/"; \
+	$(BIN)/ruff check --output-format concise code tests benchmarks _ext tools || status=1; \
 	echo "ruff: chapters/*.ipynb"; \
 	$(BIN)/ruff check --output-format concise chapters/*.ipynb || status=1; \
 	exit $$status

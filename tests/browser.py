@@ -24,14 +24,19 @@ CHROMIUM_ARGS = [
 
 
 def chromium_path():
-    """The system Chromium: $CHROMIUM, else the first of chromium/chromium-browser on PATH."""
-    candidates = (os.environ.get("CHROMIUM"), shutil.which("chromium"),
-                  shutil.which("chromium-browser"))
+    """The system Chromium: $CHROMIUM, else chromium or chromium-browser on PATH."""
+    candidates = (
+        os.environ.get("CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    )
     for candidate in candidates:
         if candidate and os.path.exists(candidate):
             return candidate
-    raise RuntimeError("no Chromium found: install the OS package `chromium` "
-                       "(.ci/run does) or set CHROMIUM")
+    raise RuntimeError(
+        "no Chromium found: install the OS package `chromium` "
+        "(.ci/run does) or set CHROMIUM"
+    )
 
 
 @contextlib.contextmanager
@@ -40,8 +45,9 @@ def launch_chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(),
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_ARGS
+        )
         try:
             yield browser
         finally:

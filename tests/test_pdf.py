@@ -30,8 +30,9 @@ def text(reader):
 
 
 def _markdown(nb):
-    return "\n".join("".join(c["source"]) for c in load(nb)["cells"]
-                     if c["cell_type"] == "markdown")
+    return "\n".join(
+        "".join(c["source"]) for c in load(nb)["cells"] if c["cell_type"] == "markdown"
+    )
 
 
 def _title(nb):
@@ -53,31 +54,44 @@ def test_the_pdf_has_numbered_pages_and_a_table_of_contents(reader, text):
     assert f"{pages} / {pages}" in last
 
 
-@pytest.mark.parametrize("number, nb", _numbered_chapters(), ids=lambda v: getattr(v, "stem", v))
-def test_every_chapter_title_is_in_the_pdf_and_its_table_of_contents(reader, text, number, nb):
+@pytest.mark.parametrize(
+    "number, nb", _numbered_chapters(), ids=lambda v: getattr(v, "stem", v)
+)
+def test_every_chapter_title_is_in_the_pdf_and_its_table_of_contents(
+    reader, text, number, nb
+):
     # Smart quotes: the site prints ’ where the source has '.
     title = re.sub(r"\s+", " ", _title(nb)).replace("'", "’")
     # MathJax symbols in a title do not survive text extraction; compare the words.
     words = re.sub(r"\$[^$]*\$", " ", title).split()
-    assert all(w in text for w in words), f"chapter {number} ({title}) is not in the PDF"
+    assert all(w in text for w in words), (
+        f"chapter {number} ({title}) is not in the PDF"
+    )
     contents = re.sub(r"\s+", " ", reader.pages[0].extract_text())
     assert f"{number}. " in contents and words[0] in contents
 
 
-@pytest.mark.parametrize("number, nb", _numbered_chapters(), ids=lambda v: getattr(v, "stem", v))
+@pytest.mark.parametrize(
+    "number, nb", _numbered_chapters(), ids=lambda v: getattr(v, "stem", v)
+)
 def test_every_exercise_and_its_solution_are_printed(text, number, nb):
     count = len(re.findall(r"^:::\{exercise\}", _markdown(nb), re.M))
     for k in range(1, count + 1):
-        assert f"Exercise {number}.{k}" in text, f"Exercise {number}.{k} is not in the PDF"
-        assert f"Solution to Exercise {number}.{k}" in text, \
+        assert f"Exercise {number}.{k}" in text, (
+            f"Exercise {number}.{k} is not in the PDF"
+        )
+        assert f"Solution to Exercise {number}.{k}" in text, (
             f"the solution of Exercise {number}.{k} is not printed"
+        )
 
 
 def test_the_reference_pages_are_in_the_pdf(text):
     for name in toc_files():
         path = ROOT / (name + ".md")
         if path.exists() and name != toc_files()[0]:
-            title = re.search(r"^# (.+)$", path.read_text(encoding="utf-8"), re.M).group(1)
+            title = re.search(
+                r"^# (.+)$", path.read_text(encoding="utf-8"), re.M
+            ).group(1)
             assert title.strip() in text
 
 
@@ -109,6 +123,10 @@ def test_code_lines_wrap_instead_of_running_off_the_page(reader):
     for number, page in enumerate(reader.pages, start=1):
         width = float(page.mediabox.width)
         xs = []
-        page.extract_text(visitor_text=lambda t, cm, tm, font, size: xs.append(tm[4] * cm[0] + cm[4])
-                          if t.strip() else None)
+
+        def visit(text, cm, tm, font, size, xs=xs):
+            if text.strip():
+                xs.append(tm[4] * cm[0] + cm[4])
+
+        page.extract_text(visitor_text=visit)
         assert all(x < width for x in xs), f"text runs off page {number}"

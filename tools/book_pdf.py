@@ -31,7 +31,6 @@ import html
 import http.server
 import json
 import re
-import shutil
 import sys
 import threading
 from pathlib import Path
@@ -70,11 +69,14 @@ div.cell_input, div.cell_output { break-inside: avoid; }
 #book-pdf-toc ol { list-style: none; padding: 0; font-size: 12pt; }
 #book-pdf-toc li { display: flex; margin: 0.35em 0; }
 #book-pdf-toc li a { color: inherit; text-decoration: none; }
-#book-pdf-toc li .dots { flex: 1; border-bottom: 1px dotted #888; margin: 0 0.4em 0.3em; }
+#book-pdf-toc li .dots { flex: 1; border-bottom: 1px dotted #888;
+  margin: 0 0.4em 0.3em; }
 """
 
-FOOTER = ('<div style="font-size:8pt; width:100%; text-align:center; color:#555;">'
-          '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+FOOTER = (
+    '<div style="font-size:8pt; width:100%; text-align:center; color:#555;">'
+    '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -101,7 +103,8 @@ PREPARE_JS = r"""(tocEntries) => {
       .filter(s => s && s.tagName === 'SECTION' && s.querySelector(':scope > h2'));
   chapters.forEach(s => s.classList.add('book-chapter'));
   // Open every solution: remove the dropdown behaviour the website gives them.
-  document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
+  document.querySelectorAll('.toggle-hidden')
+      .forEach(e => e.classList.remove('toggle-hidden'));
   document.querySelectorAll('.dropdown').forEach(e => e.classList.remove('dropdown'));
   // The table of contents, with page numbers, takes the place of the theme's
   // print-only list of links under the book's title (#jb-print-toc).
@@ -113,11 +116,14 @@ PREPARE_JS = r"""(tocEntries) => {
     if (links) { links.replaceWith(toc); }
     else { document.querySelector('article').prepend(toc); }
   }
-  const title = s => s.querySelector(':scope > h2').textContent.replace(/#$/, '').trim();
+  const title = s => s.querySelector(':scope > h2').textContent
+      .replace(/#$/, '').trim();
   if (toc) {
-    toc.innerHTML = '<p class="book-pdf-toc-title">Contents</p><ol>' + tocEntries.map(([name, id, pageNo]) =>
-        `<li><a href="#${id}">${name}</a><span class="dots"></span><span>${pageNo}</span></li>`
-      ).join('') + '</ol>';
+    const rows = tocEntries.map(([name, id, pageNo]) =>
+        `<li><a href="#${id}">${name}</a><span class="dots"></span>`
+        + `<span>${pageNo}</span></li>`);
+    toc.innerHTML = '<p class="book-pdf-toc-title">Contents</p><ol>'
+        + rows.join('') + '</ol>';
   }
   return chapters.map(s => [title(s), s.id]);
 }"""
@@ -136,7 +142,9 @@ def _initial_frames(chapters: Path) -> dict[str, str]:
     models = {}
     for nb in sorted(chapters.glob("*.ipynb")):
         metadata = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {})
-        models.update(metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {}))
+        models.update(
+            metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+        )
 
     def frame(model_id, depth=0):
         model = models.get(model_id)
@@ -146,12 +154,15 @@ def _initial_frames(chapters: Path) -> dict[str, str]:
         if name == "OutputModel":
             for output in state.get("outputs", []):
                 if "image/png" in output.get("data", {}):
-                    return "data:image/png;base64," + output["data"]["image/png"].strip()
+                    return (
+                        "data:image/png;base64," + output["data"]["image/png"].strip()
+                    )
             return None
         if name == "ImageModel":
             for buffer in model.get("buffers", []):
                 if buffer.get("path") == ["value"]:
-                    return f"data:image/{state.get('format', 'png')};base64,{buffer['data']}"
+                    kind = state.get("format", "png")
+                    return f"data:image/{kind};base64,{buffer['data']}"
             return None
         children = [c.removeprefix("IPY_MODEL_") for c in state.get("children", [])]
         if name == "StackModel" and state.get("selected_index") is not None:
@@ -173,7 +184,8 @@ INSERT_FRAMES_JS = r"""(frames) => {
     if (!frames[id]) continue;
     const img = document.createElement('img');
     img.src = frames[id];
-    img.alt = 'The explorer as it first appears; on the website and in Jupyter its controls change it.';
+    img.alt = 'The explorer as it first appears; on the website and in Jupyter '
+        + 'its controls change it.';
     img.className = 'book-pdf-explorer-frame';
     script.after(img);
     placed += 1;
@@ -183,17 +195,30 @@ INSERT_FRAMES_JS = r"""(frames) => {
 
 
 def _wait_until_drawn(page) -> None:
-    page.evaluate("() => window.MathJax && window.MathJax.startup ? window.MathJax.startup.promise : null")
-    # The explorers' initial frames are images that the widget manager inserts.
+    page.evaluate(
+        "() => window.MathJax && window.MathJax.startup"
+        " ? window.MathJax.startup.promise : null"
+    )
+    # Every image, the explorers' initial frames included, decoded.
     page.wait_for_function(
-        "() => [...document.querySelectorAll('img')].every(i => i.complete && i.naturalWidth > 0)",
-        timeout=60_000)
+        "() => [...document.querySelectorAll('img')]"
+        ".every(i => i.complete && i.naturalWidth > 0)",
+        timeout=60_000,
+    )
 
 
 def _print(page, out: Path) -> None:
-    page.pdf(path=str(out), format="A4", print_background=True, display_header_footer=True,
-             header_template="<span></span>", footer_template=FOOTER, outline=True, tagged=True,
-             margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
+    page.pdf(
+        path=str(out),
+        format="A4",
+        print_background=True,
+        display_header_footer=True,
+        header_template="<span></span>",
+        footer_template=FOOTER,
+        outline=True,
+        tagged=True,
+        margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
+    )
 
 
 def _pages_of(pdf: Path, titles: list[str]) -> list[int]:
@@ -212,8 +237,10 @@ def _pages_of(pdf: Path, titles: list[str]) -> list[int]:
 
 def main(singlehtml: Path, out: Path) -> None:
     if not (singlehtml / "chapters" / "index.html").exists():
-        raise SystemExit(f"no single-page build in {singlehtml}: run "
-                         "`jupyter-book build --builder singlehtml .` first")
+        raise SystemExit(
+            f"no single-page build in {singlehtml}: run "
+            "`jupyter-book build --builder singlehtml .` first"
+        )
     page_file = _page_copy(singlehtml)
     handler = functools.partial(_QuietHandler, directory=singlehtml)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -223,9 +250,14 @@ def main(singlehtml: Path, out: Path) -> None:
     try:
         with launch_chromium() as browser:
             context = browser.new_context()
-            context.route("**/*", lambda route: route.continue_()
-                          if route.request.url.startswith((origin + "/", "data:", "blob:"))
-                          else route.abort())
+            context.route(
+                "**/*",
+                lambda route: (
+                    route.continue_()
+                    if route.request.url.startswith((origin + "/", "data:", "blob:"))
+                    else route.abort()
+                ),
+            )
             page = context.new_page()
             page.emulate_media(media="print")
             page.goto(f"{origin}/{page_file.name}", wait_until="load")
@@ -233,28 +265,42 @@ def main(singlehtml: Path, out: Path) -> None:
             frames = _initial_frames(singlehtml.parent / "jupyter_execute" / "chapters")
             explorers = page.evaluate(INSERT_FRAMES_JS, frames)
             _wait_until_drawn(page)
-            errors = page.evaluate("""() => document.querySelectorAll('mjx-merror').length
+            errors = page.evaluate("""() =>
+                document.querySelectorAll('mjx-merror').length
                 + [...document.querySelectorAll('.math')].filter(
                     m => !m.querySelector('mjx-container')).length""")
             if errors:
-                raise SystemExit(f"{errors} equations were not typeset: see the site tests")
+                raise SystemExit(
+                    f"{errors} equations were not typeset: see the site tests"
+                )
             chapters = page.evaluate(PREPARE_JS, [])
             placeholder = [[html.escape(t), i, "000"] for t, i in chapters]
             page.evaluate(PREPARE_JS, placeholder)
             _print(page, out)
             numbers = _pages_of(out, [t for t, _ in chapters])
-            page.evaluate(PREPARE_JS, [[html.escape(t), i, str(n) if n else ""]
-                                       for (t, i), n in zip(chapters, numbers)])
+            page.evaluate(
+                PREPARE_JS,
+                [
+                    [html.escape(t), i, str(n) if n else ""]
+                    for (t, i), n in zip(chapters, numbers)
+                ],
+            )
             _print(page, out)
     finally:
         server.shutdown()
         server.server_close()
         page_file.unlink(missing_ok=True)
-    print(f"{out}: {len(chapters)} chapters and reference pages, "
-          f"{explorers} explorers as their initial frame")
+    print(
+        f"{out}: {len(chapters)} chapters and reference pages, "
+        f"{explorers} explorers as their initial frame"
+    )
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    main(Path(args[0]) if args else ROOT / "_build" / "singlehtml",
-         Path(args[1]) if len(args) > 1 else ROOT / "_build" / "pdf" / "sigmoid-course.pdf")
+    main(
+        Path(args[0]) if args else ROOT / "_build" / "singlehtml",
+        Path(args[1])
+        if len(args) > 1
+        else ROOT / "_build" / "pdf" / "sigmoid-course.pdf",
+    )
