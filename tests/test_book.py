@@ -1,14 +1,17 @@
 """Checks of the built site in _build/html (run after `jupyter-book build -W`).
 
-These read the HTML that the strict build wrote; tests/test_site.py looks at the
-same pages in a real browser.
+These read the HTML that the strict build wrote: every check that needs no
+JavaScript is here, once. tests/test_site.py opens the same pages in a real
+browser for what only a browser shows (scripts, layout, the explorers moving).
 """
 
 import importlib.util
+import json
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+import numpy as np
 import pytest
 
 from notebooks import ROOT, binder_url, code_cells, load, toc_files, toc_notebooks
@@ -37,11 +40,13 @@ class _Page(HTMLParser):
     def __init__(self):
         super().__init__()
         self.images, self.links, self.figcaptions, self.scripts = [], [], 0, []
+        self.alts = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "img":
             self.images.append(attrs.get("src", ""))
+            self.alts.append((attrs.get("src", ""), attrs.get("alt")))
         elif tag == "a" and "href" in attrs:
             self.links.append(attrs["href"])
         elif tag == "figcaption":
@@ -94,12 +99,93 @@ def test_solutions_are_collapsed_by_default(nb):
     assert all("dropdown" in s for s in solutions), solutions
 
 
-def test_the_explorer_keeps_its_initial_drawing_in_the_saved_widget_state():
-    _, text, _ = _page(ROOT / "chapters" / "01-sigmoid.ipynb")
-    state = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', text, re.S)
-    assert state, "no widget state on the page"
-    assert '"image/png"' in state.group(1), "the explorer's initial figure is not in the widget state"
-    assert "slope there" in state.group(1), "the explorer's initial printout is not in the widget state"
+WIDGET_STATE = re.compile(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.S)
+WIDGET_VIEW = re.compile(r'<script type="application/vnd.jupyter.widget-view\+json">(.*?)</script>', re.S)
+
+
+EXPLORER_CHAPTERS = [nb for nb in NOTEBOOKS
+                     if any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+                            for c in code_cells(nb) for o in c["outputs"])]
+
+
+def test_the_book_has_explorers():
+    assert EXPLORER_CHAPTERS, "no chapter shows an explorer"
+
+
+def _frames(models, model_id):
+    """The frame models under a Stack tree, and the links that drive its Stacks, depth first."""
+    model = models[model_id]
+    if model["model_name"] != "StackModel":
+        return [model_id]
+    children = [c.removeprefix("IPY_MODEL_") for c in model["state"]["children"]]
+    return [f for c in children for f in _frames(models, c)]
+
+
+@pytest.mark.parametrize("nb", EXPLORER_CHAPTERS, ids=lambda p: p.name)
+def test_saved_widget_state_holds_every_frame_of_every_explorer(nb):
+    """Each explorer: controls whose index is linked to its Stacks, one frame per combination."""
+    _, text, _ = _page(nb)
+    state = WIDGET_STATE.findall(text)
+    assert len(state) == 1, f"{nb.name}: {len(state)} saved widget states"
+    models = json.loads(state[0])["state"]
+    links = [m["state"] for m in models.values() if m["model_name"] == "LinkModel"]
+    linked = {(t.removeprefix("IPY_MODEL_"), trait): s.removeprefix("IPY_MODEL_")
+              for link in links for (s, _), (t, trait) in [(link["source"], link["target"])]}
+    views = [json.loads(v)["model_id"] for v in WIDGET_VIEW.findall(text)]
+    assert views, f"{nb.name}: the page shows no explorer"
+    for view in views:
+        assert view in models, f"{nb.name}: explorer {view} has no saved state"
+        controls_box, stack = (c.removeprefix("IPY_MODEL_") for c in models[view]["state"]["children"])
+        controls = [c.removeprefix("IPY_MODEL_") for c in models[controls_box]["state"]["children"]]
+        sizes = [len(models[c]["state"]["_options_labels"]) for c in controls]
+        frames = _frames(models, stack)
+        assert len(frames) == np.prod(sizes), f"{nb.name}: {len(frames)} frames for options {sizes}"
+        # Every Stack at depth d follows control d.
+        level, depth = [stack], 0
+        while level and models[level[0]]["model_name"] == "StackModel":
+            for s in level:
+                assert linked.get((s, "selected_index")) == controls[depth], f"{nb.name}: Stack {s}"
+                assert models[s]["state"]["selected_index"] == models[controls[depth]]["state"]["index"]
+            level = [c.removeprefix("IPY_MODEL_") for s in level for c in models[s]["state"]["children"]]
+            depth += 1
+        assert depth == len(controls)
+        for f in frames:
+            value = models[f]["state"]["value"]
+            assert re.match(r'<img src="data:image/png;base64,[^"]+" alt="[^"]{20,}"', value), value[:120]
+            assert '<pre class="explorer-text">' in value
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(SITE).as_posix())
+def test_every_image_has_alt_text_that_is_not_a_file_name(page):
+    parsed = _Page()
+    parsed.feed(page.read_text(encoding="utf-8"))
+    for src, alt in parsed.alts:
+        assert alt and alt.strip(), f"{page.name}: {src} has no alt text"
+        assert not re.search(r"\.(png|jpe?g|svg|gif)\b|/|^_", alt, re.I), f"{page.name}: alt {alt!r} for {src}"
+
+
+def test_every_page_has_a_title_of_its_own():
+    titles = {}
+    for page in PAGES:
+        match = re.search(r"<h1>(.*?)<a class=\"headerlink\"", page.read_text(encoding="utf-8"), re.S)
+        if match:
+            titles.setdefault(re.sub(r"<[^>]+>", "", match.group(1)).strip(), []).append(page.name)
+    repeated = {t: p for t, p in titles.items() if len(p) > 1}
+    assert titles and repeated == {}, repeated
+
+
+def test_references_are_labelled_by_author_and_year_like_the_citations():
+    text = (SITE / "chapters" / "references.html").read_text(encoding="utf-8")
+    labels = re.findall(r'<span class="label"><span class="fn-bracket">\[</span>(.*?)<span', text)
+    assert labels, "no labelled reference"
+    for label in labels:
+        assert re.fullmatch(r"[^\W\d][\w\u00C0-\u024F' -]*(?: and [\w -]+| et al\.)?, \d{4}[a-z]?", label), label
+    assert "Bengio et al., 1994" in labels and "Glorot and Bengio, 2010" in labels
+    # The chapters cite with the same words: "Bengio et al., 1994" in text.
+    chapter4 = (SITE / "chapters" / "04-vanishing-gradients.html").read_text(encoding="utf-8")
+    assert re.search(r"Bengio <em>et al\.</em>, <a [^>]*>1994</a>|Bengio et al\., <a [^>]*>1994</a>", chapter4)
+    assert not re.search(r"\b\d+ edition", text), "an edition printed as a bare number"
+    assert 'role="doc-biblioentry"' not in text
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
@@ -160,4 +246,12 @@ def test_chapter_page_weight_is_within_budget(nb):
     budget = _site_budget()
     html, images = budget.page_weight(SITE / "chapters" / (nb.stem + ".html"))
     print(f"{nb.stem}.html: {html / 1e3:.0f} kB HTML + {images / 1e3:.0f} kB images")
-    assert html + images <= budget.BUDGET_BYTES
+    assert html + images <= budget.limit(SITE / "chapters" / (nb.stem + ".html"))
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
+def test_download_menu_offers_the_notebook_as_committed(nb):
+    _, _, page = _page(nb)
+    assert f"../_sources/chapters/{nb.name}" in page.links
+    downloaded = SITE / "_sources" / "chapters" / nb.name
+    assert json.loads(downloaded.read_text(encoding="utf-8"))["cells"] == load(nb)["cells"]

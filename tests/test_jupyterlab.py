@@ -4,7 +4,8 @@ Starts JupyterLab on a free port of 127.0.0.1 with a random token over a
 temporary copy of chapters/ (the helpers come from the installed package),
 opens 01-sigmoid.ipynb in the system's Chromium, runs all cells from the Run
 menu, checks that no cell shows an error, then drags the explorer's
-"steepness a" slider and checks that the plotted figure changes. The server
+"steepness k" slider and checks that the figure it shows changes (the
+explorer's frames are drawn by the kernel, and switched in the browser). The server
 is shut down through its API (then terminated if need be), also when a test
 fails.
 """
@@ -21,11 +22,12 @@ import urllib.request
 
 import pytest
 
-from conftest import free_port, offline_context
+from browser import free_port, offline_context
 from notebooks import ROOT
 
 NOTEBOOK = "chapters/01-sigmoid.ipynb"
-SLIDER = "steepness a"
+SLIDER = "steepness k"
+FIGURE = "img.explorer-figure"
 
 # User settings of the throw-away JupyterLab: render every cell (not only those
 # on screen) so the page shows all prompts and outputs, start the notebook's
@@ -170,7 +172,7 @@ def test_chapter_1_runs_in_jupyterlab_and_its_explorer_redraws(browser, lab):
         # that a count on every cell proves this run reached it.
         _menu_until(page, "Edit", "Clear Outputs of All Cells",
                     f"() => (ps => ps.length > 0 && ps.every(p => !/\\d/.test(p.textContent)))({PROMPTS})")
-        assert notebook.locator(".widget-output img").count() == 0
+        assert notebook.locator(FIGURE).count() == 0
         _menu_until(page, "Run", "Run All Cells", f"() => {PROMPTS}.some(p => /[*\\d]/.test(p.textContent))")
         _wait_for_all_cells_to_run(page, timeout_ms=240000)
 
@@ -184,7 +186,7 @@ def test_chapter_1_runs_in_jupyterlab_and_its_explorer_redraws(browser, lab):
         slider = notebook.locator(".widget-slider", has=page.locator(".widget-label", has_text=SLIDER))
         slider.first.wait_for(state="visible", timeout=60000)  # widget views render after the reply
         assert slider.count() == 1, f"no single '{SLIDER}' slider"
-        figure = notebook.locator(".widget-output img").first
+        figure = notebook.locator(FIGURE).first
         figure.wait_for(state="visible", timeout=60000)
         before = figure.get_attribute("src")
         handle = slider.locator(".noUi-handle")
@@ -193,11 +195,12 @@ def test_chapter_1_runs_in_jupyterlab_and_its_explorer_redraws(browser, lab):
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         page.mouse.down()
         page.mouse.move(box["x"] + box["width"] / 2 + 40, box["y"] + box["height"] / 2, steps=8)
-        page.mouse.up()  # continuous_update=False: the value is sent on release
+        page.mouse.up()
         page.wait_for_function(
-            "([sel, old]) => { const img = document.querySelector(sel); return img && img.getAttribute('src') !== old; }",
-            arg=[".jp-NotebookPanel:not(.lm-mod-hidden) .widget-output img", before], timeout=60000)
-        after = notebook.locator(".widget-output img").first.get_attribute("src")
+            "([sel, old]) => { const img = document.querySelector(sel);"
+            " return img && img.getAttribute('src') !== old; }",
+            arg=[f".jp-NotebookPanel:not(.lm-mod-hidden) {FIGURE}", before], timeout=60000)
+        after = notebook.locator(FIGURE).first.get_attribute("src")
         assert after != before
         assert errors == [], errors
     except Exception:
