@@ -26,13 +26,18 @@ CHROMIUM_ARGS = [
 
 def chromium_path():
     """The system Chromium: $CHROMIUM, else the first of chromium/chromium-browser on PATH."""
-    candidates = (os.environ.get("CHROMIUM"), shutil.which("chromium"),
-                  shutil.which("chromium-browser"))
+    candidates = (
+        os.environ.get("CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    )
     for candidate in candidates:
         if candidate and os.path.exists(candidate):
             return candidate
-    raise RuntimeError("no Chromium found: install the OS package `chromium` (.ci/run does) "
-                       "or set CHROMIUM")
+    raise RuntimeError(
+        "no Chromium found: install the OS package `chromium` (.ci/run does) "
+        "or set CHROMIUM"
+    )
 
 
 def free_port():
@@ -53,7 +58,11 @@ def offline_context(browser, origin, width=1280, height=900, dark=False):
 
     def guard(route):
         url = route.request.url
-        if url.startswith(origin + "/") or url.startswith("data:") or url.startswith("blob:"):
+        if (
+            url.startswith(origin + "/")
+            or url.startswith("data:")
+            or url.startswith("blob:")
+        ):
             route.continue_()
         else:
             refused.append(url)
@@ -63,5 +72,6 @@ def offline_context(browser, origin, width=1280, height=900, dark=False):
     context.route("**/*", guard)
     if dark:
         context.add_init_script(
-            "localStorage.setItem('theme', 'dark'); localStorage.setItem('mode', 'dark');")
+            "localStorage.setItem('theme', 'dark'); localStorage.setItem('mode', 'dark');"
+        )
     return context, refused

@@ -4,7 +4,6 @@ Only fixtures live here; the helpers they use are in tests/browser.py.
 """
 
 import pytest
-
 from browser import CHROMIUM_ARGS, chromium_path
 
 
@@ -15,7 +14,9 @@ def browser():
 
     playwright = sync_playwright().start()
     try:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_ARGS
+        )
     except Exception:
         playwright.stop()
         raise

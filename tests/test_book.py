@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
-
 from notebooks import ROOT, binder_url, code_cells, load, toc_files, toc_notebooks
 
 SITE = ROOT / "_build" / "html"
@@ -26,14 +25,18 @@ EQUATION_LABEL = re.compile(r"\$\$\s*\((eq-[\w-]+)\)")
 
 def _site_budget():
     """benchmarks/site_budget.py, which owns the page-weight measure and the budget."""
-    spec = importlib.util.spec_from_file_location("site_budget", ROOT / "benchmarks" / "site_budget.py")
+    spec = importlib.util.spec_from_file_location(
+        "site_budget", ROOT / "benchmarks" / "site_budget.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
 def _markdown(nb):
-    return "\n".join("".join(c["source"]) for c in load(nb)["cells"] if c["cell_type"] == "markdown")
+    return "\n".join(
+        "".join(c["source"]) for c in load(nb)["cells"] if c["cell_type"] == "markdown"
+    )
 
 
 class _Page(HTMLParser):
@@ -67,18 +70,31 @@ def _page(nb):
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
 def test_every_image_on_a_chapter_page_exists(nb):
     path, _, page = _page(nb)
-    figures = [src for src in page.images if not src.startswith(("http:", "https:", "data:"))]
+    figures = [
+        src for src in page.images if not src.startswith(("http:", "https:", "data:"))
+    ]
     assert figures, f"{nb.name}: no figures on the page"
     for src in figures:
-        assert (path.parent / urlsplit(src).path).resolve().is_file(), f"{nb.name}: missing image {src}"
+        assert (path.parent / urlsplit(src).path).resolve().is_file(), (
+            f"{nb.name}: missing image {src}"
+        )
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
 def test_every_code_figure_has_a_caption(nb):
-    captioned = [c for c in code_cells(nb) if c["metadata"].get("mystnb", {}).get("figure", {}).get("caption")]
-    with_images = [c for c in code_cells(nb)
-                   if any("image/png" in o.get("data", {}) for o in c["outputs"])]
-    assert len(captioned) == len(with_images), f"{nb.name}: a figure cell has no caption/name"
+    captioned = [
+        c
+        for c in code_cells(nb)
+        if c["metadata"].get("mystnb", {}).get("figure", {}).get("caption")
+    ]
+    with_images = [
+        c
+        for c in code_cells(nb)
+        if any("image/png" in o.get("data", {}) for o in c["outputs"])
+    ]
+    assert len(captioned) == len(with_images), (
+        f"{nb.name}: a figure cell has no caption/name"
+    )
     _, _, page = _page(nb)
     assert page.figcaptions >= len(captioned)
 
@@ -99,13 +115,23 @@ def test_solutions_are_collapsed_by_default(nb):
     assert all("dropdown" in s for s in solutions), solutions
 
 
-WIDGET_STATE = re.compile(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.S)
-WIDGET_VIEW = re.compile(r'<script type="application/vnd.jupyter.widget-view\+json">(.*?)</script>', re.S)
+WIDGET_STATE = re.compile(
+    r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.S
+)
+WIDGET_VIEW = re.compile(
+    r'<script type="application/vnd.jupyter.widget-view\+json">(.*?)</script>', re.S
+)
 
 
-EXPLORER_CHAPTERS = [nb for nb in NOTEBOOKS
-                     if any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
-                            for c in code_cells(nb) for o in c["outputs"])]
+EXPLORER_CHAPTERS = [
+    nb
+    for nb in NOTEBOOKS
+    if any(
+        "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+        for c in code_cells(nb)
+        for o in c["outputs"]
+    )
+]
 
 
 def test_the_book_has_explorers():
@@ -129,29 +155,50 @@ def test_saved_widget_state_holds_every_frame_of_every_explorer(nb):
     assert len(state) == 1, f"{nb.name}: {len(state)} saved widget states"
     models = json.loads(state[0])["state"]
     links = [m["state"] for m in models.values() if m["model_name"] == "LinkModel"]
-    linked = {(t.removeprefix("IPY_MODEL_"), trait): s.removeprefix("IPY_MODEL_")
-              for link in links for (s, _), (t, trait) in [(link["source"], link["target"])]}
+    linked = {
+        (t.removeprefix("IPY_MODEL_"), trait): s.removeprefix("IPY_MODEL_")
+        for link in links
+        for (s, _), (t, trait) in [(link["source"], link["target"])]
+    }
     views = [json.loads(v)["model_id"] for v in WIDGET_VIEW.findall(text)]
     assert views, f"{nb.name}: the page shows no explorer"
     for view in views:
         assert view in models, f"{nb.name}: explorer {view} has no saved state"
-        controls_box, stack = (c.removeprefix("IPY_MODEL_") for c in models[view]["state"]["children"])
-        controls = [c.removeprefix("IPY_MODEL_") for c in models[controls_box]["state"]["children"]]
+        controls_box, stack = (
+            c.removeprefix("IPY_MODEL_") for c in models[view]["state"]["children"]
+        )
+        controls = [
+            c.removeprefix("IPY_MODEL_")
+            for c in models[controls_box]["state"]["children"]
+        ]
         sizes = [len(models[c]["state"]["_options_labels"]) for c in controls]
         frames = _frames(models, stack)
-        assert len(frames) == np.prod(sizes), f"{nb.name}: {len(frames)} frames for options {sizes}"
+        assert len(frames) == np.prod(sizes), (
+            f"{nb.name}: {len(frames)} frames for options {sizes}"
+        )
         # Every Stack at depth d follows control d.
         level, depth = [stack], 0
         while level and models[level[0]]["model_name"] == "StackModel":
             for s in level:
-                assert linked.get((s, "selected_index")) == controls[depth], f"{nb.name}: Stack {s}"
-                assert models[s]["state"]["selected_index"] == models[controls[depth]]["state"]["index"]
-            level = [c.removeprefix("IPY_MODEL_") for s in level for c in models[s]["state"]["children"]]
+                assert linked.get((s, "selected_index")) == controls[depth], (
+                    f"{nb.name}: Stack {s}"
+                )
+                assert (
+                    models[s]["state"]["selected_index"]
+                    == models[controls[depth]]["state"]["index"]
+                )
+            level = [
+                c.removeprefix("IPY_MODEL_")
+                for s in level
+                for c in models[s]["state"]["children"]
+            ]
             depth += 1
         assert depth == len(controls)
         for f in frames:
             value = models[f]["state"]["value"]
-            assert re.match(r'<img src="data:image/png;base64,[^"]+" alt="[^"]{20,}"', value), value[:120]
+            assert re.match(
+                r'<img src="data:image/png;base64,[^"]+" alt="[^"]{20,}"', value
+            ), value[:120]
             assert '<pre class="explorer-text">' in value
 
 
@@ -161,29 +208,45 @@ def test_every_image_has_alt_text_that_is_not_a_file_name(page):
     parsed.feed(page.read_text(encoding="utf-8"))
     for src, alt in parsed.alts:
         assert alt and alt.strip(), f"{page.name}: {src} has no alt text"
-        assert not re.search(r"\.(png|jpe?g|svg|gif)\b|/|^_", alt, re.I), f"{page.name}: alt {alt!r} for {src}"
+        assert not re.search(r"\.(png|jpe?g|svg|gif)\b|/|^_", alt, re.I), (
+            f"{page.name}: alt {alt!r} for {src}"
+        )
 
 
 def test_every_page_has_a_title_of_its_own():
     titles = {}
     for page in PAGES:
-        match = re.search(r"<h1>(.*?)<a class=\"headerlink\"", page.read_text(encoding="utf-8"), re.S)
+        match = re.search(
+            r"<h1>(.*?)<a class=\"headerlink\"", page.read_text(encoding="utf-8"), re.S
+        )
         if match:
-            titles.setdefault(re.sub(r"<[^>]+>", "", match.group(1)).strip(), []).append(page.name)
+            titles.setdefault(
+                re.sub(r"<[^>]+>", "", match.group(1)).strip(), []
+            ).append(page.name)
     repeated = {t: p for t, p in titles.items() if len(p) > 1}
     assert titles and repeated == {}, repeated
 
 
 def test_references_are_labelled_by_author_and_year_like_the_citations():
     text = (SITE / "chapters" / "references.html").read_text(encoding="utf-8")
-    labels = re.findall(r'<span class="label"><span class="fn-bracket">\[</span>(.*?)<span', text)
+    labels = re.findall(
+        r'<span class="label"><span class="fn-bracket">\[</span>(.*?)<span', text
+    )
     assert labels, "no labelled reference"
     for label in labels:
-        assert re.fullmatch(r"[^\W\d][\w\u00C0-\u024F' -]*(?: and [\w -]+| et al\.)?, \d{4}[a-z]?", label), label
+        assert re.fullmatch(
+            r"[^\W\d][\w\u00C0-\u024F' -]*(?: and [\w -]+| et al\.)?, \d{4}[a-z]?",
+            label,
+        ), label
     assert "Bengio et al., 1994" in labels and "Glorot and Bengio, 2010" in labels
     # The chapters cite with the same words: "Bengio et al., 1994" in text.
-    chapter4 = (SITE / "chapters" / "04-vanishing-gradients.html").read_text(encoding="utf-8")
-    assert re.search(r"Bengio <em>et al\.</em>, <a [^>]*>1994</a>|Bengio et al\., <a [^>]*>1994</a>", chapter4)
+    chapter4 = (SITE / "chapters" / "04-vanishing-gradients.html").read_text(
+        encoding="utf-8"
+    )
+    assert re.search(
+        r"Bengio <em>et al\.</em>, <a [^>]*>1994</a>|Bengio et al\., <a [^>]*>1994</a>",
+        chapter4,
+    )
     assert not re.search(r"\b\d+ edition", text), "an edition printed as a bare number"
     assert 'role="doc-biblioentry"' not in text
 
@@ -197,29 +260,54 @@ def test_binder_button_opens_this_notebook_in_jupyterlab(nb):
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
 def test_every_figure_is_named_and_the_text_refers_to_it_by_number(nb):
-    figures = [c["metadata"].get("mystnb", {}).get("figure", {}) for c in code_cells(nb)]
+    figures = [
+        c["metadata"].get("mystnb", {}).get("figure", {}) for c in code_cells(nb)
+    ]
     names = [f.get("name", "") for f in figures if f]
-    assert all(name.startswith("fig-") for name in names), f"{nb.name}: figure names {names}"
+    assert all(name.startswith("fig-") for name in names), (
+        f"{nb.name}: figure names {names}"
+    )
     text = _markdown(nb)
-    unreferenced = [n for n in names if not re.search(r"\{numref\}`(?:[^`]*<)?" + re.escape(n) + r">?`", text)]
+    unreferenced = [
+        n
+        for n in names
+        if not re.search(r"\{numref\}`(?:[^`]*<)?" + re.escape(n) + r">?`", text)
+    ]
     assert unreferenced == [], f"{nb.name}: no {{numref}} to {unreferenced}"
 
 
 def test_figure_and_equation_names_are_unique_across_the_book():
-    names = [c["metadata"].get("mystnb", {}).get("figure", {}).get("name")
-             for nb in NOTEBOOKS for c in code_cells(nb)]
-    names = [n for n in names if n] + [label for nb in NOTEBOOKS for label in EQUATION_LABEL.findall(_markdown(nb))]
+    names = [
+        c["metadata"].get("mystnb", {}).get("figure", {}).get("name")
+        for nb in NOTEBOOKS
+        for c in code_cells(nb)
+    ]
+    names = [n for n in names if n] + [
+        label for nb in NOTEBOOKS for label in EQUATION_LABEL.findall(_markdown(nb))
+    ]
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
 
 
 def test_cheatsheet_links_every_numbered_equation_of_the_chapters():
     text = CHEATSHEET.read_text(encoding="utf-8")
     linked = set(re.findall(r"\{eq\}`([^`]+)`", text))
-    excluded = set(" ".join(re.findall(r"^% not-in-cheatsheet:(.*)$", text, re.M)).split())
-    labels = {label: nb.name for nb in NOTEBOOKS for label in EQUATION_LABEL.findall(_markdown(nb))}
-    missing = sorted(f"{label} ({name})" for label, name in labels.items() if label not in linked | excluded)
+    excluded = set(
+        " ".join(re.findall(r"^% not-in-cheatsheet:(.*)$", text, re.M)).split()
+    )
+    labels = {
+        label: nb.name
+        for nb in NOTEBOOKS
+        for label in EQUATION_LABEL.findall(_markdown(nb))
+    }
+    missing = sorted(
+        f"{label} ({name})"
+        for label, name in labels.items()
+        if label not in linked | excluded
+    )
     assert missing == [], f"chapters/cheatsheet.md has no line for {missing}"
-    assert (excluded - set(labels)) == set(), f"stale not-in-cheatsheet labels: {excluded - set(labels)}"
+    assert (excluded - set(labels)) == set(), (
+        f"stale not-in-cheatsheet labels: {excluded - set(labels)}"
+    )
     assert "chapters/cheatsheet" in toc_files()
 
 
@@ -227,7 +315,9 @@ def test_every_page_gets_its_scripts_and_styles_from_the_site():
     assert PAGES, "no built site: run `make book-strict` first"
     for page in PAGES:
         text = page.read_text(encoding="utf-8")
-        remote = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="((?:https?:)?//[^"]+)"', text)
+        remote = re.findall(
+            r'<(?:script|link)\b[^>]*\b(?:src|href)="((?:https?:)?//[^"]+)"', text
+        )
         assert remote == [], f"{page.relative_to(SITE)} loads {remote}"
 
 
@@ -254,4 +344,6 @@ def test_download_menu_offers_the_notebook_as_committed(nb):
     _, _, page = _page(nb)
     assert f"../_sources/chapters/{nb.name}" in page.links
     downloaded = SITE / "_sources" / "chapters" / nb.name
-    assert json.loads(downloaded.read_text(encoding="utf-8"))["cells"] == load(nb)["cells"]
+    assert (
+        json.loads(downloaded.read_text(encoding="utf-8"))["cells"] == load(nb)["cells"]
+    )

@@ -22,28 +22,33 @@ import threading
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from browser import offline_context
 from notebooks import ROOT, toc_notebooks
 
 SITE = ROOT / "_build" / "html"
 AXE_JS = ROOT / "_build" / "vendor" / "axe.min.js"
 REFRESH = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', re.I)
-ALL_PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
-                   if not p.relative_to(SITE).parts[0].startswith("_"))
+ALL_PAGES = sorted(
+    p.relative_to(SITE).as_posix()
+    for p in SITE.rglob("*.html")
+    if not p.relative_to(SITE).parts[0].startswith("_")
+)
 # jupyter-book's top-level index.html only redirects to the root page.
-REDIRECTS = [p for p in ALL_PAGES if REFRESH.search((SITE / p).read_text(encoding="utf-8"))]
+REDIRECTS = [
+    p for p in ALL_PAGES if REFRESH.search((SITE / p).read_text(encoding="utf-8"))
+]
 PAGES = [p for p in ALL_PAGES if p not in REDIRECTS]
 CHAPTERS = toc_notebooks()
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-EXPLORER_PAGES = [p for p in PAGES if WIDGET_VIEW in (SITE / p).read_text(encoding="utf-8")]
+EXPLORER_PAGES = [
+    p for p in PAGES if WIDGET_VIEW in (SITE / p).read_text(encoding="utf-8")
+]
 WIDTHS = [1280, 390]
 
 # axe-core rules excepted, each for the elements named, with the reason. Only
 # markup of the theme (sphinx-book-theme 1.3.0 / pydata-sphinx-theme) that
 # the course cannot change without replacing the theme's templates belongs here.
-AXE_EXCEPTIONS = {
-}
+AXE_EXCEPTIONS = {}
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -86,7 +91,10 @@ def _open(context, url):
     page = context.new_page()
     errors, failed = [], []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on(
+        "response",
+        lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    )
     page.goto(url, wait_until="load")
     views = page.locator(f'script[type="{WIDGET_VIEW}"]').count()
     page.evaluate(_READY, views)
@@ -116,10 +124,13 @@ def _chapter_url(nb):
 def test_the_site_was_built_with_every_chapter():
     assert CHAPTERS, "_toc.yml lists no chapter notebook"
     for nb in CHAPTERS:
-        assert _chapter_url(nb) in PAGES, f"{nb.name} is in _toc.yml but not in {SITE}: rebuild"
+        assert _chapter_url(nb) in PAGES, (
+            f"{nb.name} is in _toc.yml but not in {SITE}: rebuild"
+        )
 
 
 # ---- every page -------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", REDIRECTS)
 def test_redirect_lands_on_a_page_of_the_book(browser, origin, path):
@@ -220,7 +231,9 @@ def facts(browser, origin):
     def _facts(path, width=1280, dark=False):
         key = (path, width, dark)
         if key not in seen:
-            assert AXE_JS.is_file(), f"{AXE_JS} missing: run `make test-site` (npm pack axe-core)"
+            assert AXE_JS.is_file(), (
+                f"{AXE_JS} missing: run `make test-site` (npm pack axe-core)"
+            )
             context, refused = offline_context(browser, origin, width=width, dark=dark)
             try:
                 page, errors, failed = _open(context, f"{origin}/{path}")
@@ -228,7 +241,9 @@ def facts(browser, origin):
                 page.add_script_tag(path=str(AXE_JS))
                 found["axe"] = page.evaluate(_AXE)
                 found["theme"] = page.evaluate("document.documentElement.dataset.theme")
-                seen[key] = dict(found, errors=errors, failed=failed, refused=list(refused))
+                seen[key] = dict(
+                    found, errors=errors, failed=failed, refused=list(refused)
+                )
             finally:
                 context.close()
         return seen[key]
@@ -236,8 +251,13 @@ def facts(browser, origin):
     return _facts
 
 
-LOOKS = [(path, width, dark) for path in PAGES for width in WIDTHS for dark in (False, True)
-         if not (dark and width == 390)]
+LOOKS = [
+    (path, width, dark)
+    for path in PAGES
+    for width in WIDTHS
+    for dark in (False, True)
+    if not (dark and width == 390)
+]
 
 
 def _look_id(look):
@@ -256,9 +276,13 @@ def test_page_runs_without_script_errors_failed_requests_or_network(facts, look)
 @pytest.mark.parametrize("path", PAGES)
 def test_every_equation_is_typeset_without_mathjax_errors(facts, path):
     page = facts(path)
-    assert page["untypeset"] == [], f"{path}: equations MathJax did not typeset: {page['untypeset']}"
+    assert page["untypeset"] == [], (
+        f"{path}: equations MathJax did not typeset: {page['untypeset']}"
+    )
     assert page["mathErrors"] == [], f"{path}: MathJax errors: {page['mathErrors']}"
-    assert page["undefinedMacros"] == [], f"{path}: undefined TeX macros: {page['undefinedMacros']}"
+    assert page["undefinedMacros"] == [], (
+        f"{path}: undefined TeX macros: {page['undefinedMacros']}"
+    )
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -266,31 +290,47 @@ def test_every_equation_is_typeset_without_mathjax_errors(facts, path):
 def test_no_formula_is_clipped_and_wide_ones_scroll_by_keyboard(facts, path, width):
     page = facts(path, width)
     assert page["clipped"] == [], f"{path} at {width} px: {page['clipped']}"
-    assert page["unreachable"] == [], f"{path} at {width} px: scrolling formulas no key reaches: " \
-                                      f"{page['unreachable']}"
-    assert page["formulaTabStops"] == 0, f"{path}: {page['formulaTabStops']} formulas are tab stops"
+    assert page["unreachable"] == [], (
+        f"{path} at {width} px: scrolling formulas no key reaches: "
+        f"{page['unreachable']}"
+    )
+    assert page["formulaTabStops"] == 0, (
+        f"{path}: {page['formulaTabStops']} formulas are tab stops"
+    )
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_no_code_cell_needs_horizontal_scrolling_at_1280_px(facts, path):
     page = facts(path, 1280)
-    assert page["scrollingCode"] == [], f"{path}: code cells wider than the column: {page['scrollingCode']}"
+    assert page["scrollingCode"] == [], (
+        f"{path}: code cells wider than the column: {page['scrollingCode']}"
+    )
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_every_image_loads_and_every_drawn_image_is_described(facts, path):
     page = facts(path)
-    assert page["brokenImages"] == [], f"{path}: images that did not load: {page['brokenImages']}"
+    assert page["brokenImages"] == [], (
+        f"{path}: images that did not load: {page['brokenImages']}"
+    )
     for alt in page["drawnImages"]:
-        assert alt and len(alt.strip()) >= 20, f"{path}: an explorer image has alt {alt!r}"
-        assert not re.search(r"\.(png|jpe?g|svg|gif)\b|/", alt, re.I), f"{path}: alt {alt!r}"
+        assert alt and len(alt.strip()) >= 20, (
+            f"{path}: an explorer image has alt {alt!r}"
+        )
+        assert not re.search(r"\.(png|jpe?g|svg|gif)\b|/", alt, re.I), (
+            f"{path}: alt {alt!r}"
+        )
 
 
 @pytest.mark.parametrize("path", EXPLORER_PAGES)
 def test_explorers_fit_a_390_px_screen(facts, path):
     page = facts(path, 390)
-    assert page["offscreenControls"] == [], f"{path}: controls off-screen: {page['offscreenControls']}"
-    assert page["squeezedTracks"] == [], f"{path}: slider tracks under 100 px: {page['squeezedTracks']}"
+    assert page["offscreenControls"] == [], (
+        f"{path}: controls off-screen: {page['offscreenControls']}"
+    )
+    assert page["squeezedTracks"] == [], (
+        f"{path}: slider tracks under 100 px: {page['squeezedTracks']}"
+    )
 
 
 def _excepted(violation):
@@ -306,12 +346,18 @@ def test_no_serious_accessibility_violation(facts, look):
     page = facts(*look)
     assert page["theme"] == ("dark" if look[2] else "light")
     found = [v for v in page["axe"] if not _excepted(v)]
-    assert found == [], f"{_look_id(look)}: " + json.dumps(found, ensure_ascii=False, indent=1)[:4000]
+    assert found == [], (
+        f"{_look_id(look)}: " + json.dumps(found, ensure_ascii=False, indent=1)[:4000]
+    )
 
 
 @functools.cache
 def _ids(target):
-    return set(re.findall(r'\bid="([^"]+)"', target.read_text(encoding="utf-8", errors="replace")))
+    return set(
+        re.findall(
+            r'\bid="([^"]+)"', target.read_text(encoding="utf-8", errors="replace")
+        )
+    )
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -327,12 +373,17 @@ def test_every_internal_link_resolves(facts, origin, path):
             target = target / "index.html"
         if not target.is_file():
             missing.append(href)
-        elif url.fragment and target.suffix == ".html" and unquote(url.fragment) not in _ids(target):
+        elif (
+            url.fragment
+            and target.suffix == ".html"
+            and unquote(url.fragment) not in _ids(target)
+        ):
             missing.append(href)
     assert missing == [], f"{path}: links to nothing: {missing}"
 
 
 # ---- chapters ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize("nb", CHAPTERS, ids=lambda p: p.name)
 def test_solutions_are_hidden_until_clicked(visit, nb):
@@ -353,10 +404,12 @@ def test_launch_and_download_menus_open(visit, nb):
     page, _, _, _ = visit(_chapter_url(nb))
     page.locator(".dropdown-launch-buttons > button").click()
     page.locator('.dropdown-launch-buttons a[href^="https://mybinder.org/"]').wait_for(
-        state="visible", timeout=15000)
+        state="visible", timeout=15000
+    )
     page.locator(".dropdown-download-buttons > button").click()
-    page.locator(f'.dropdown-download-buttons a[href$="_sources/chapters/{nb.name}"]').wait_for(
-        state="visible", timeout=15000)
+    page.locator(
+        f'.dropdown-download-buttons a[href$="_sources/chapters/{nb.name}"]'
+    ).wait_for(state="visible", timeout=15000)
 
 
 @pytest.mark.parametrize("nb", CHAPTERS, ids=lambda p: p.name)
@@ -365,12 +418,14 @@ def test_figures_keep_their_colours_in_dark_mode(visit, nb):
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     styles = page.eval_on_selector_all(
         "div.cell_output img",
-        "imgs => imgs.map(i => [getComputedStyle(i).filter, getComputedStyle(i).backgroundColor])")
+        "imgs => imgs.map(i => [getComputedStyle(i).filter, getComputedStyle(i).backgroundColor])",
+    )
     assert styles, f"{nb.name}: no figures"
     assert all(s == ["none", "rgb(255, 255, 255)"] for s in styles), styles
 
 
 # ---- explorers --------------------------------------------------------------
+
 
 def _layers(frame):
     return int(frame["text"].splitlines()[0].split()[-1])
@@ -381,11 +436,22 @@ def _layers(frame):
 # printed text or the figure's alt text. An explorer with a control not listed
 # here fails until it is added.
 SHOWS = {
-    "steepness k": lambda v: [("text", f"slope there = k/4 = {float(v) / 4:.4f}"),
-                              ("alt", f"σ({float(v):g}(")],
-    "centre c": lambda v: [("text", f"midpoint x = {v},"), ("alt", f"crosses 0.5 at x = {float(v):g},")],
-    "tangent point x0": lambda v: [("text", f"x0 = {v}:"), ("alt", f"tangent line at x0 = {float(v):g},")],
-    "hidden layers": lambda v: [("layers", int(v)), ("alt", f"each of the {v} hidden layer")],
+    "steepness k": lambda v: [
+        ("text", f"slope there = k/4 = {float(v) / 4:.4f}"),
+        ("alt", f"σ({float(v):g}("),
+    ],
+    "centre c": lambda v: [
+        ("text", f"midpoint x = {v},"),
+        ("alt", f"crosses 0.5 at x = {float(v):g},"),
+    ],
+    "tangent point x0": lambda v: [
+        ("text", f"x0 = {v}:"),
+        ("alt", f"tangent line at x0 = {float(v):g},"),
+    ],
+    "hidden layers": lambda v: [
+        ("layers", int(v)),
+        ("alt", f"each of the {v} hidden layer"),
+    ],
     "activation": lambda v: [("alt", f"of a {v} network")],
     "initialisation": lambda v: [("alt", f"with {v} initialisation")],
 }
@@ -405,12 +471,18 @@ def _check_frame(explorer, where):
     frame = explorer.evaluate(_FRAME)
     assert frame and frame["shown"], f"{where}: no figure shown"
     for control in explorer.evaluate(_CONTROLS):
-        assert control["label"] in SHOWS, f"{where}: a control SHOWS does not know: {control['label']}"
+        assert control["label"] in SHOWS, (
+            f"{where}: a control SHOWS does not know: {control['label']}"
+        )
         for kind, expected in SHOWS[control["label"]](control["value"]):
             if kind == "layers":
-                assert _layers(frame) == expected, f"{where}: {control} but the text has {frame['text']!r}"
+                assert _layers(frame) == expected, (
+                    f"{where}: {control} but the text has {frame['text']!r}"
+                )
             else:
-                assert expected in frame[kind], f"{where}: {control} but the {kind} is {frame[kind]!r}"
+                assert expected in frame[kind], (
+                    f"{where}: {control} but the {kind} is {frame[kind]!r}"
+                )
     return frame
 
 
@@ -420,7 +492,9 @@ def _wait_for_new_frame(page, explorer, old_src):
             const img = explorer.querySelector('img.explorer-figure');
             if (img && img.getAttribute('src') !== old && img.complete) { done(); }
             else if (Date.now() - start > 15000) { fail(new Error('the figure did not change')); }
-            else { setTimeout(poll, 50); } })(); })""", old_src)
+            else { setTimeout(poll, 50); } })(); })""",
+        old_src,
+    )
 
 
 def _move_by_keyboard(page, control):
@@ -432,7 +506,9 @@ def _move_by_keyboard(page, control):
     else:
         handle = control.locator(".noUi-handle")
         handle.focus()
-        at_max = handle.evaluate("h => h.getAttribute('aria-valuenow') === h.getAttribute('aria-valuemax')")
+        at_max = handle.evaluate(
+            "h => h.getAttribute('aria-valuenow') === h.getAttribute('aria-valuemax')"
+        )
         page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
 
 
@@ -449,8 +525,11 @@ def _move_by_pointer(page, control):
     box = handle.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     # Two thirds of the track towards the side with more room.
-    target = track["x"] + (track["width"] * 0.15 if x > track["x"] + track["width"] / 2
-                           else track["width"] * 0.85)
+    target = track["x"] + (
+        track["width"] * 0.15
+        if x > track["x"] + track["width"] / 2
+        else track["width"] * 0.85
+    )
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(target, y, steps=10)
@@ -459,7 +538,9 @@ def _move_by_pointer(page, control):
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("path", EXPLORER_PAGES)
-def test_every_explorer_control_changes_figure_and_text_to_its_value(visit, path, width):
+def test_every_explorer_control_changes_figure_and_text_to_its_value(
+    visit, path, width
+):
     page, errors, _, _ = visit(path, width=width)
     explorers = page.locator(f".cell:has(script[type='{WIDGET_VIEW}'])")
     count = explorers.count()
@@ -478,14 +559,19 @@ def test_every_explorer_control_changes_figure_and_text_to_its_value(visit, path
                 move(page, control)
                 _wait_for_new_frame(page, explorer, frame["src"])
                 after = explorer.evaluate(_CONTROLS)[j]["value"]
-                assert after != before, f"{where}: {move.__name__} left {before!r} unchanged"
-                new = _check_frame(explorer, f"{where}, {move.__name__} {before} -> {after}")
+                assert after != before, (
+                    f"{where}: {move.__name__} left {before!r} unchanged"
+                )
+                new = _check_frame(
+                    explorer, f"{where}, {move.__name__} {before} -> {after}"
+                )
                 assert new["text"] != frame["text"] or new["alt"] != frame["alt"]
                 frame = new
     assert errors == []
 
 
 # ---- the whole book ---------------------------------------------------------
+
 
 def test_search_finds_a_term_of_the_course(visit):
     page, errors, _, _ = visit("chapters/index.html")

@@ -16,25 +16,38 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import sigmoid_course.widgets as W
 from ipywidgets.widgets.widget import _instances
 from ipywidgets.widgets.widget_link import Link
 from PIL import Image
-
-import sigmoid_course.widgets as W
-from sigmoid_course import gaussian_clusters, initial_gradient_norms, make_explorer
-from sigmoid_course import gradient_norm_explorer, sigmoid_explorer, tangent_explorer
+from sigmoid_course import (
+    gaussian_clusters,
+    gradient_norm_explorer,
+    initial_gradient_norms,
+    make_explorer,
+    sigmoid_explorer,
+    tangent_explorer,
+)
 from sigmoid_course.network import ACTIVATIONS, INITIALISERS
 from sigmoid_course.precision import sigmoid_prime_reference, sigmoid_reference
-from sigmoid_course.widgets import Frame, draw_gradient_norms, draw_scaled_sigmoid
-from sigmoid_course.widgets import draw_tangent, frame_html
+from sigmoid_course.widgets import (
+    Frame,
+    draw_gradient_norms,
+    draw_scaled_sigmoid,
+    draw_tangent,
+    frame_html,
+)
 
 matplotlib.use("Agg")
 
 
 def _links_to(stack):
     """The (source widget, source trait) of every jslink whose target is stack.selected_index."""
-    return [link.source for link in list(_instances.values())
-            if isinstance(link, Link) and link.target == (stack, "selected_index")]
+    return [
+        link.source
+        for link in list(_instances.values())
+        if isinstance(link, Link) and link.target == (stack, "selected_index")
+    ]
 
 
 def _frame_at(stack, indices):
@@ -51,6 +64,7 @@ def stub_frames(monkeypatch):
     def stub(name):
         def draw(*args, **kwargs):
             return Frame(None, repr((name, args, kwargs)), "")
+
         return draw
 
     for name in ("draw_scaled_sigmoid", "draw_tangent", "draw_gradient_norms"):
@@ -86,26 +100,35 @@ def test_make_explorer_puts_the_frame_of_every_combination_at_its_indices():
 def test_make_explorer_shares_one_layout_and_style_among_its_frames(stub_frames):
     box = make_explorer(stub_frames("f"), {"a": widgets.Dropdown(options=[1, 2, 3])})
     frames = box.children[1].children
-    assert len({id(f.layout) for f in frames}) == 1 and len({id(f.style) for f in frames}) == 1
+    assert (
+        len({id(f.layout) for f in frames}) == 1
+        and len({id(f.style) for f in frames}) == 1
+    )
 
 
 def test_make_explorer_needs_selection_controls():
     with pytest.raises(ValueError, match="at least one control"):
         make_explorer(lambda: None, {})
-    with pytest.raises(TypeError, match="control 'k' must be a selection widget.*FloatSlider"):
+    with pytest.raises(
+        TypeError, match="control 'k' must be a selection widget.*FloatSlider"
+    ):
         make_explorer(lambda k: None, {"k": widgets.FloatSlider()})
 
 
 def test_a_frame_is_a_small_palette_png_with_its_alt_text_and_escaped_text():
     frame = draw_scaled_sigmoid(2.0, 1.0)
-    width, height = (frame.figure.get_size_inches() * frame.figure.dpi).round().astype(int)
+    width, height = (
+        (frame.figure.get_size_inches() * frame.figure.dpi).round().astype(int)
+    )
     markup = frame_html(Frame(frame.figure, "a < b & c", 'curve "σ" rises'))
     assert plt.get_fignums() == []
     src = re.search(r'<img src="data:image/png;base64,([^"]+)"', markup).group(1)
     png = base64.b64decode(src)
     image = Image.open(io.BytesIO(png))
     assert image.mode == "P" and len(image.getcolors()) <= 16
-    assert image.size == (width, height) and f'width="{width}" height="{height}"' in markup
+    assert (
+        image.size == (width, height) and f'width="{width}" height="{height}"' in markup
+    )
     assert len(png) < 12_000, f"a frame takes {len(png)} bytes"
     assert 'alt="curve &quot;σ&quot; rises"' in markup
     assert markup.endswith('<pre class="explorer-text">a &lt; b &amp; c</pre>')
@@ -124,7 +147,8 @@ def test_sigmoid_explorer_offers_its_grid_and_starts_at_the_given_values(stub_fr
         assert outer.children[i].selected_index == W.CENTRE_VALUES.index(1.0)
         for j, c in enumerate(W.CENTRE_VALUES):
             assert _frame_at(outer, (i, j)).value == repr(
-                ("draw_scaled_sigmoid", (), {"steepness": k, "shift": c}))
+                ("draw_scaled_sigmoid", (), {"steepness": k, "shift": c})
+            )
 
 
 def test_tangent_explorer_offers_x0_from_minus_6_to_6(stub_frames):
@@ -137,56 +161,107 @@ def test_tangent_explorer_offers_x0_from_minus_6_to_6(stub_frames):
     assert stack.children[8].value == repr(("draw_tangent", (), {"x0": -2.0}))
 
 
-def test_gradient_norm_explorer_draws_every_depth_activation_and_initialisation(stub_frames):
+def test_gradient_norm_explorer_draws_every_depth_activation_and_initialisation(
+    stub_frames,
+):
     X, y = gaussian_clusters(50, np.random.default_rng(0))
-    box = gradient_norm_explorer(X, y, depth=6, activation="tanh", init="xavier", seed=5)
+    box = gradient_norm_explorer(
+        X, y, depth=6, activation="tanh", init="xavier", seed=5
+    )
     depth, activation, init = box.children[0].children
     assert [c.description for c in (depth, activation, init)] == [
-        "hidden layers", "activation", "initialisation"]
+        "hidden layers",
+        "activation",
+        "initialisation",
+    ]
     assert [c.value for c in (depth, activation, init)] == [6, "tanh", "xavier"]
     assert set(activation.options) == set(ACTIVATIONS)
     assert list(init.options) == list(INITIALISERS)
     outer = box.children[1]
     i, j, k = W.DEPTHS.index(6), activation.index, init.index
-    assert (outer.selected_index, outer.children[i].selected_index,
-            outer.children[i].children[j].selected_index) == (i, j, k)
+    assert (
+        outer.selected_index,
+        outer.children[i].selected_index,
+        outer.children[i].children[j].selected_index,
+    ) == (i, j, k)
     drawn = _frame_at(outer, (i, j, k)).value
-    assert drawn.startswith("('draw_gradient_norms', (6, 'tanh', 'xavier'), {'X': array(")
+    assert drawn.startswith(
+        "('draw_gradient_norms', (6, 'tanh', 'xavier'), {'X': array("
+    )
     assert drawn.endswith("'seed': 5})")
 
 
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"steepness": 100}, ValueError, r"steepness must be one of .* 5, got 100"),
-    ({"steepness": float("nan")}, ValueError, "steepness must be one of .* got nan"),
-    ({"steepness": None}, TypeError, "steepness must be a real number, got NoneType"),
-    ({"steepness": True}, TypeError, "steepness must be a real number, got bool"),
-    ({"shift": "1"}, TypeError, "shift must be a real number, got str"),
-    ({"shift": 0.5}, ValueError, r"shift must be one of the explorer's values -4, .*, 4, got 0.5"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"steepness": 100}, ValueError, r"steepness must be one of .* 5, got 100"),
+        (
+            {"steepness": float("nan")},
+            ValueError,
+            "steepness must be one of .* got nan",
+        ),
+        (
+            {"steepness": None},
+            TypeError,
+            "steepness must be a real number, got NoneType",
+        ),
+        ({"steepness": True}, TypeError, "steepness must be a real number, got bool"),
+        ({"shift": "1"}, TypeError, "shift must be a real number, got str"),
+        (
+            {"shift": 0.5},
+            ValueError,
+            r"shift must be one of the explorer's values -4, .*, 4, got 0.5",
+        ),
+    ],
+)
 def test_sigmoid_explorer_rejects_values_it_does_not_offer(kwargs, error, message):
     with pytest.raises(error, match=message):
         sigmoid_explorer(**kwargs)
 
 
-@pytest.mark.parametrize("x0, error, message", [
-    (None, TypeError, "x0 must be a real number, got NoneType"),
-    (6.5, ValueError, r"x0 must be one of the explorer's values -6, -5.5, .*, 6, got 6.5"),
-    (np.array([1.0]), TypeError, "x0 must be a real number, got ndarray"),
-])
+@pytest.mark.parametrize(
+    "x0, error, message",
+    [
+        (None, TypeError, "x0 must be a real number, got NoneType"),
+        (
+            6.5,
+            ValueError,
+            r"x0 must be one of the explorer's values -6, -5.5, .*, 6, got 6.5",
+        ),
+        (np.array([1.0]), TypeError, "x0 must be a real number, got ndarray"),
+    ],
+)
 def test_tangent_explorer_rejects_values_it_does_not_offer(x0, error, message):
     with pytest.raises(error, match=message):
         tangent_explorer(x0=x0)
 
 
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"depth": 5}, ValueError, "depth must be one of the explorer's values 1, 2, 3, 4, 6, 8, 10, got 5"),
-    ({"depth": 2.0}, TypeError, "depth must be an integer, got float"),
-    ({"activation": "linear"}, ValueError, "activation must be one of 'relu', 'sigmoid', 'tanh'"),
-    ({"activation": None}, TypeError, "activation must be a string, got NoneType"),
-    ({"init": "normal"}, ValueError, "init must be one of 'unit_normal', .*, got 'normal'"),
-    ({"seed": -1}, ValueError, "seed must be at least 0, got -1"),
-])
-def test_gradient_norm_explorer_rejects_values_it_does_not_offer(kwargs, error, message):
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (
+            {"depth": 5},
+            ValueError,
+            "depth must be one of the explorer's values 1, 2, 3, 4, 6, 8, 10, got 5",
+        ),
+        ({"depth": 2.0}, TypeError, "depth must be an integer, got float"),
+        (
+            {"activation": "linear"},
+            ValueError,
+            "activation must be one of 'relu', 'sigmoid', 'tanh'",
+        ),
+        ({"activation": None}, TypeError, "activation must be a string, got NoneType"),
+        (
+            {"init": "normal"},
+            ValueError,
+            "init must be one of 'unit_normal', .*, got 'normal'",
+        ),
+        ({"seed": -1}, ValueError, "seed must be at least 0, got -1"),
+    ],
+)
+def test_gradient_norm_explorer_rejects_values_it_does_not_offer(
+    kwargs, error, message
+):
     X, y = gaussian_clusters(20, np.random.default_rng(0))
     with pytest.raises(error, match=message):
         gradient_norm_explorer(X, y, **kwargs)
@@ -205,12 +280,17 @@ def test_scaled_sigmoid_frame_reports_the_measured_midpoint_slope(k, c):
     plt.close("all")
 
 
-@pytest.mark.parametrize("c, legend, alt", [
-    (-2.0, r"$\sigma(5.00\,(x + 2.00))$", "σ(5(x + 2))"),
-    (0.0, r"$\sigma(5.00\,(x))$", "σ(5(x))"),
-    (1.5, r"$\sigma(5.00\,(x - 1.50))$", "σ(5(x − 1.5))"),
-])
-def test_scaled_sigmoid_legend_and_alt_write_the_sign_of_the_centre_once(c, legend, alt):
+@pytest.mark.parametrize(
+    "c, legend, alt",
+    [
+        (-2.0, r"$\sigma(5.00\,(x + 2.00))$", "σ(5(x + 2))"),
+        (0.0, r"$\sigma(5.00\,(x))$", "σ(5(x))"),
+        (1.5, r"$\sigma(5.00\,(x - 1.50))$", "σ(5(x − 1.5))"),
+    ],
+)
+def test_scaled_sigmoid_legend_and_alt_write_the_sign_of_the_centre_once(
+    c, legend, alt
+):
     frame = draw_scaled_sigmoid(5.0, c)
     assert frame.figure.axes[0].get_legend().get_texts()[1].get_text() == legend
     assert frame.alt.startswith(f"The curve {alt}, solid, against σ(x), dashed")
@@ -221,7 +301,9 @@ def test_scaled_sigmoid_legend_and_alt_write_the_sign_of_the_centre_once(c, lege
 @pytest.mark.parametrize("x0", [-4.0, 0.0, 1.0, 3.5])
 def test_tangent_frame_touches_sigma_with_slope_sigma_prime(x0):
     frame = draw_tangent(x0)
-    reported = float(re.search(r"slope sigma'\(x0\) = .* = ([0-9.]+)", frame.text).group(1))
+    reported = float(
+        re.search(r"slope sigma\(x0\)\(1 - sigma\(x0\)\) = ([0-9.]+)", frame.text).group(1)
+    )
     exact = float(sigmoid_prime_reference(x0)[()])
     assert reported == pytest.approx(exact, abs=5e-7)
     x, y = frame.figure.axes[0].get_lines()[1].get_data()
@@ -239,16 +321,21 @@ def _cluster_data():
     return gaussian_clusters(200, np.random.default_rng(0))
 
 
-@pytest.mark.parametrize("depth, activation, init", [
-    (4, "sigmoid", "uniform_fan_in"), (2, "relu", "he"), (6, "tanh", "xavier")])
-def test_gradient_norm_frame_prints_and_plots_the_measured_norms(depth, activation, init):
+@pytest.mark.parametrize(
+    "depth, activation, init",
+    [(4, "sigmoid", "uniform_fan_in"), (2, "relu", "he"), (6, "tanh", "xavier")],
+)
+def test_gradient_norm_frame_prints_and_plots_the_measured_norms(
+    depth, activation, init
+):
     X, y = _cluster_data()
     frame = draw_gradient_norms(depth, activation, init, X=X, y=y, seed=3)
     lines = frame.text.splitlines()
     assert [int(v) for v in lines[0].split()[1:]] == list(range(1, depth + 1))
     printed = np.array([float(v) for v in lines[1].split()[1:]])
-    expected = initial_gradient_norms(X, y, depth, np.random.default_rng(3),
-                                      activation=activation, init=init)
+    expected = initial_gradient_norms(
+        X, y, depth, np.random.default_rng(3), activation=activation, init=init
+    )
     np.testing.assert_allclose(printed, expected, rtol=5e-3)
     ratio = float(re.search(r"first / last = (\S+)", lines[2]).group(1))
     assert ratio == pytest.approx(expected[0] / expected[-1], rel=5e-3)
