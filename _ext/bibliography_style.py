@@ -30,30 +30,33 @@ from pybtex.style.template import field, optional, words
 _ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
 
 
-def ordinal_edition(edition: str) -> str:
+def ordinal_edition(edition) -> Text:
     """'2' -> '2nd', '11' -> '11th'; words ('Second') are lower-cased as pybtex does."""
-    if not edition.isdigit():
-        return edition.lower()
-    n = int(edition)
+    plain = str(edition)
+    if not plain.isdigit():
+        return Text(plain.lower())
+    n = int(plain)
     suffix = "th" if 10 <= n % 100 <= 20 else _ORDINAL_SUFFIX.get(n % 10, "th")
-    return f"{n}{suffix}"
+    return Text(f"{n}{suffix}")
 
 
 def _last_name(person) -> str:
-    return Text(*person.rich_last_names).render_as("text") if person.rich_last_names else str(person)
+    return (
+        Text(*person.rich_last_names).render_as("text")
+        if person.rich_last_names
+        else str(person)
+    )
 
 
 def author_year(entry) -> str:
     """'Bengio et al., 1994' for an entry, as sphinxcontrib-bibtex's author_year citations read."""
     persons = entry.persons.get("author") or entry.persons.get("editor") or []
     names = [_last_name(p) for p in persons]
-    if names and names[-1] == "others":
-        names = names[:1] + ["others"]
     if not names:
         who = entry.fields.get("organization") or entry.key
     elif len(names) == 1:
         who = names[0]
-    elif len(names) == 2 and names[1] != "others":
+    elif len(names) == 2:  # also "Karpathy and others", as the citations read
         who = f"{names[0]} and {names[1]}"
     else:
         who = f"{names[0]} et al."

@@ -26,14 +26,20 @@ def configure_requirejs(app, pagename, templatename, context, doctree) -> None:
     if not scripts:
         return
     names = [str(getattr(s, "filename", s) or "") for s in scripts]
-    local = [i for i, name in enumerate(names) if name.endswith("widgets/require.js") and "://" not in name]
+    local = [
+        i
+        for i, name in enumerate(names)
+        if name.endswith("widgets/require.js") and "://" not in name
+    ]
     if not local:
         return
     folder = context["pathto"]("_static/widgets", 1)
     # A global `require` object read by require.js as its configuration.
     body = f"var require = {json.dumps({'paths': {MODULE: folder}})};"
     first = scripts[local[0]]
-    scripts.insert(local[0], _JavaScript("", body=body, priority=getattr(first, "priority", 500)))
+    scripts.insert(
+        local[0], _JavaScript("", body=body, priority=getattr(first, "priority", 500))
+    )
 
 
 def setup(app):
