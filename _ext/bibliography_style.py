@@ -49,7 +49,7 @@ def _last_name(person) -> str:
 
 
 def author_year(entry) -> str:
-    """'Bengio et al., 1994' for an entry, as sphinxcontrib-bibtex's author_year citations read."""
+    """'Bengio et al., 1994': the entry as the author_year citations name it."""
     persons = entry.persons.get("author") or entry.persons.get("editor") or []
     names = [_last_name(p) for p in persons]
     if not names:

@@ -77,12 +77,14 @@ def _local_images(page: pathlib.Path) -> set[pathlib.Path]:
 
 
 def page_weight(page: pathlib.Path) -> tuple[int, int]:
-    """Return (HTML bytes, bytes of the distinct local image files it shows) for one page."""
-    return len(page.read_bytes()), sum(path.stat().st_size for path in _local_images(page))
+    """Return (HTML bytes, bytes of the distinct local image files it shows)."""
+    return len(page.read_bytes()), sum(
+        path.stat().st_size for path in _local_images(page)
+    )
 
 
 def gzip_weight(page: pathlib.Path) -> int:
-    """The bytes of the page and its own images, each gzip-compressed (level 6, as servers do)."""
+    """Bytes of the page and its own images, each gzip-compressed (level 6)."""
     files = [page, *sorted(_local_images(page))]
     return sum(len(gzip.compress(path.read_bytes(), 6)) for path in files)
 
@@ -96,7 +98,7 @@ _SHARED = re.compile(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"#?]+)[^"]*"')
 
 
 def shared_weight(site: pathlib.Path, pages: list[pathlib.Path]) -> tuple[int, int]:
-    """Raw and gzip bytes of the scripts and style sheets the pages name (each counted once).
+    """Raw and gzip bytes of the scripts and style sheets the pages name, each once.
 
     A first visit downloads them; later pages take them from the browser's
     cache. MathJax's fonts and components, loaded on demand, are not counted.
@@ -116,9 +118,14 @@ def shared_weight(site: pathlib.Path, pages: list[pathlib.Path]) -> tuple[int, i
 def report(site: pathlib.Path) -> list[str]:
     """Print the weight of every page of the site; return the pages over budget."""
     pages = sorted(p for p in (site / "chapters").glob("*.html"))
-    print(f"Page weight (HTML + its own images), budget: baseline + {GROWTH_BYTES / 1e6:.1f} MB raw")
-    print(f"  {'page':<28} {'HTML':>9} {'images':>9} {'raw':>9} {'gzip':>9} {'baseline':>9} "
-          f"{'growth':>9}")
+    print(
+        "Page weight (HTML + its own images), budget: baseline + "
+        f"{GROWTH_BYTES / 1e6:.1f} MB raw"
+    )
+    print(
+        f"  {'page':<28} {'HTML':>9} {'images':>9} {'raw':>9} {'gzip':>9} "
+        f"{'baseline':>9} {'growth':>9}"
+    )
     over = []
     for page in pages:
         html, images = page_weight(page)
@@ -126,14 +133,19 @@ def report(site: pathlib.Path) -> list[str]:
         base = BASELINE_BYTES.get(page.name)
         growth = f"{(total - base) / 1e3:>+7.0f}kB" if base is not None else f"{'-':>9}"
         flag = "" if total <= limit(page) else "  OVER BUDGET"
-        print(f"  {page.name:<28} {html / 1e3:>7.0f}kB {images / 1e3:>7.0f}kB {total / 1e3:>7.0f}kB "
-              f"{gzip_weight(page) / 1e3:>7.0f}kB "
-              f"{(f'{base / 1e3:.0f}kB' if base is not None else '-'):>9} {growth}{flag}")
+        print(
+            f"  {page.name:<28} {html / 1e3:>7.0f}kB {images / 1e3:>7.0f}kB "
+            f"{total / 1e3:>7.0f}kB "
+            f"{gzip_weight(page) / 1e3:>7.0f}kB "
+            f"{(f'{base / 1e3:.0f}kB' if base is not None else '-'):>9} {growth}{flag}"
+        )
         if flag:
             over.append(page.name)
     raw, packed = shared_weight(site, pages)
-    print(f"  shared scripts and styles, downloaded once: {raw / 1e3:.0f} kB raw, "
-          f"{packed / 1e3:.0f} kB gzip")
+    print(
+        f"  shared scripts and styles, downloaded once: {raw / 1e3:.0f} kB raw, "
+        f"{packed / 1e3:.0f} kB gzip"
+    )
     return over
 
 
@@ -144,23 +156,38 @@ def chapter_pages(site: pathlib.Path) -> list[pathlib.Path]:
 
 
 def _build(book: pathlib.Path, *extra: str) -> tuple[float, list[str]]:
-    """Return the wall time of one build and the notebooks it executed (not taken from the cache)."""
+    """Return the wall time of one build and the notebooks it executed (not cached)."""
     start = time.perf_counter()
-    result = subprocess.run([str(pathlib.Path(sys.executable).with_name("jupyter-book")), "build", *extra, str(book)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            str(pathlib.Path(sys.executable).with_name("jupyter-book")),
+            "build",
+            *extra,
+            str(book),
+        ],
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         print(result.stdout[-3000:], result.stderr[-3000:], sep="\n")
         raise SystemExit(f"jupyter-book build {' '.join(extra)} failed")
-    executed = re.findall(r"([\w.-]+\.ipynb): Executing notebook", result.stdout + result.stderr)
+    executed = re.findall(
+        r"([\w.-]+\.ipynb): Executing notebook", result.stdout + result.stderr
+    )
     return elapsed, sorted(set(executed))
 
 
 def _edit_one_code_cell(notebook: pathlib.Path) -> None:
     """Append a comment to the first code cell: new code for the cache, same outputs."""
     text = notebook.read_text(encoding="utf-8")
-    edited, count = re.subn(r'("cell_type": "code",.*?"source": \[)', r'\1"# edited by site_budget.py\\n", ',
-                            text, count=1, flags=re.S)
+    edited, count = re.subn(
+        r'("cell_type": "code",.*?"source": \[)',
+        r'\1"# edited by site_budget.py\\n", ',
+        text,
+        count=1,
+        flags=re.S,
+    )
     if count != 1:
         raise SystemExit(f"no code cell found in {notebook.name}")
     notebook.write_text(edited, encoding="utf-8")
@@ -185,11 +212,17 @@ def _build_and_report() -> list[str]:
         for name in BOOK_FILES:
             source = ROOT / name
             if source.is_dir():
-                shutil.copytree(source, book / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+                shutil.copytree(
+                    source,
+                    book / name,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"),
+                )
             elif source.exists():
                 shutil.copy2(source, book / name)
-        builds = {"full build (--all, empty cache)": _build(book, "--all"),
-                  "rebuild, nothing changed": _build(book)}
+        builds = {
+            "full build (--all, empty cache)": _build(book, "--all"),
+            "rebuild, nothing changed": _build(book),
+        }
         chapters = chapter_pages(book / "_build" / "html")
         edited = book / "chapters" / (chapters[0].stem + ".ipynb")
         _edit_one_code_cell(edited)
@@ -197,7 +230,10 @@ def _build_and_report() -> list[str]:
 
         print("Build time (temporary copy of the book)")
         for name, (seconds, executed) in builds.items():
-            print(f"  {name:<44} {seconds:6.1f} s   executed: {', '.join(executed) or 'none (cache)'}")
+            print(
+                f"  {name:<44} {seconds:6.1f} s   "
+                f"executed: {', '.join(executed) or 'none (cache)'}"
+            )
         print()
         return report(book / "_build" / "html")
 

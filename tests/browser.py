@@ -25,7 +25,7 @@ CHROMIUM_ARGS = [
 
 
 def chromium_path():
-    """The system Chromium: $CHROMIUM, else the first of chromium/chromium-browser on PATH."""
+    """The system Chromium: $CHROMIUM, else chromium or chromium-browser on PATH."""
     candidates = (
         os.environ.get("CHROMIUM"),
         shutil.which("chromium"),
@@ -72,6 +72,7 @@ def offline_context(browser, origin, width=1280, height=900, dark=False):
     context.route("**/*", guard)
     if dark:
         context.add_init_script(
-            "localStorage.setItem('theme', 'dark'); localStorage.setItem('mode', 'dark');"
+            "localStorage.setItem('theme', 'dark');"
+            " localStorage.setItem('mode', 'dark');"
         )
     return context, refused

@@ -139,7 +139,7 @@ def test_the_book_has_explorers():
 
 
 def _frames(models, model_id):
-    """The frame models under a Stack tree, and the links that drive its Stacks, depth first."""
+    """The frame models under a tree of Stacks, depth first."""
     model = models[model_id]
     if model["model_name"] != "StackModel":
         return [model_id]
@@ -149,7 +149,7 @@ def _frames(models, model_id):
 
 @pytest.mark.parametrize("nb", EXPLORER_CHAPTERS, ids=lambda p: p.name)
 def test_saved_widget_state_holds_every_frame_of_every_explorer(nb):
-    """Each explorer: controls whose index is linked to its Stacks, one frame per combination."""
+    """Each explorer: controls whose index drives Stacks, a frame per combination."""
     _, text, _ = _page(nb)
     state = WIDGET_STATE.findall(text)
     assert len(state) == 1, f"{nb.name}: {len(state)} saved widget states"
@@ -241,18 +241,23 @@ def test_references_are_labelled_by_author_and_year_like_the_citations():
     assert "Bengio et al., 1994" in labels and "Glorot and Bengio, 2010" in labels
     # Every citation in the chapters reads as its entry's label: the text
     # "Bengio et al. [1994]" or "(Bengio et al., 1994)" cites [Bengio et al., 1994].
-    by_id = dict(re.findall(r'<div class="citation" id="([^"]+)"[^>]*>\s*<span class="label">'
-                            r'<span class="fn-bracket">\[</span>(.*?)<span', text))
+    entry = (r'<div class="citation" id="([^"]+)"[^>]*>\s*<span class="label">'
+             r'<span class="fn-bracket">\[</span>(.*?)<span')
+    by_id = dict(re.findall(entry, text))
     cited = 0
     for nb in NOTEBOOKS:
         _, page, _ = _page(nb)
-        for span in re.findall(r'<span class="bibtex-citation"[^>]*>(.*?)</span>', page, re.S):
+        citation = r'<span class="bibtex-citation"[^>]*>(.*?)</span>'
+        spans = re.findall(citation, page, re.S)
+        for span in spans:
             for before, ref, year in re.findall(
-                    r'(.*?)<a class="reference internal" href="references.html#([^"]+)"[^>]*>'
+                    r'(.*?)<a class="reference internal" '
+                    r'href="references.html#([^"]+)"[^>]*>'
                     r"(.*?)</a>", span, re.S):
                 author = re.sub(r"<[^>]+>", "", before).strip(" ([,;")
-                shown = f"{author}, {year}" if author else year  # (Bengio et al., 1994) links all
-                assert by_id[ref] == re.sub(r"<[^>]+>", "", shown), (nb.name, shown, by_id[ref])
+                # "(Bengio et al., 1994)" links author and year together.
+                shown = re.sub(r"<[^>]+>", "", f"{author}, {year}" if author else year)
+                assert by_id[ref] == shown, (nb.name, shown, by_id[ref])
                 cited += 1
     assert cited > 0, "no citation found in the chapters"
     assert not re.search(r"\b\d+ edition", text), "an edition printed as a bare number"

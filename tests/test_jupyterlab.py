@@ -159,11 +159,15 @@ def _menu(page, menu, item, attempts=5):
     raise AssertionError(f"{menu} → {item} stayed disabled")
 
 
-PROMPTS = "Array.from(document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt'))"
+NOTEBOOK_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+PROMPTS = (
+    "Array.from(document.querySelectorAll("
+    f"'{NOTEBOOK_PANEL} .jp-CodeCell .jp-InputPrompt'))"
+)
 
 
 def _menu_until(page, menu, item, effect_js, attempts=3, timeout_ms=20000):
-    """Click menu → item until effect_js holds; a click can be lost while the notebook connects.
+    """Click menu → item until effect_js holds (a click can be lost while connecting).
 
     Seen on a loaded machine: the click lands, yet "Clear Outputs of All Cells"
     clears nothing, or "Run All Cells" starts no cell.
@@ -185,8 +189,10 @@ def _wait_for_all_cells_to_run(page, timeout_ms):
     page.wait_for_function(
         f"""() => {{
         const prompts = {PROMPTS};
-        const idle = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status="idle"]');
-        return prompts.length > 0 && idle !== null && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        const idle = document.querySelector(
+            '{NOTEBOOK_PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]');
+        return prompts.length > 0 && idle !== null
+            && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
     }}""",
         timeout=timeout_ms,
     )
@@ -213,7 +219,8 @@ def test_chapter_1_runs_in_jupyterlab_and_its_explorer_redraws(browser, lab):
             page,
             "Edit",
             "Clear Outputs of All Cells",
-            f"() => (ps => ps.length > 0 && ps.every(p => !/\\d/.test(p.textContent)))({PROMPTS})",
+            "() => (ps => ps.length > 0 && ps.every(p => !/\\d/.test(p.textContent)))"
+            f"({PROMPTS})",
         )
         assert notebook.locator(FIGURE).count() == 0
         _menu_until(

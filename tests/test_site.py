@@ -67,7 +67,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def origin():
-    """_build/html served on a free port of 127.0.0.1; the server stops after the module."""
+    """_build/html served on a free port of 127.0.0.1, until the module ends."""
     assert (SITE / "chapters").is_dir(), "no built site: run `make book-strict` first"
     handler = functools.partial(_QuietHandler, directory=SITE)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -82,7 +82,9 @@ def origin():
 # Resolves once MathJax has typeset the page and the widget manager has drawn
 # every explorer (one figure each) and the browser has decoded its images.
 _READY = """async (views) => {
-    if (window.MathJax && window.MathJax.startup) { await window.MathJax.startup.promise; }
+    if (window.MathJax && window.MathJax.startup) {
+        await window.MathJax.startup.promise;
+    }
     const start = Date.now();
     while (document.querySelectorAll('img.explorer-figure').length < views) {
         if (Date.now() - start > 60000) { break; }
@@ -90,13 +92,16 @@ _READY = """async (views) => {
     }
     const images = Array.from(document.images);
     await Promise.all(images.map(img => img.complete ? null :
-        new Promise(done => { img.addEventListener('load', done); img.addEventListener('error', done); })));
+        new Promise(done => {
+            img.addEventListener('load', done);
+            img.addEventListener('error', done);
+        })));
     await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
 }"""
 
 
 def _open(context, url):
-    """Open url in a new page of context, ready; return (page, script errors, failed responses)."""
+    """Open url in a new page of context, ready: (page, errors, failed requests)."""
     page = context.new_page()
     errors, failed = [], []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -112,7 +117,10 @@ def _open(context, url):
 
 @pytest.fixture
 def visit(browser, origin):
-    """visit(path, width=1280, dark=False) opens a page offline; returns (page, errors, failed, refused)."""
+    """visit(path, width=1280, dark=False) opens a page offline.
+
+    Returns (page, script errors, failed requests, refused URLs).
+    """
     contexts = []
 
     def _visit(path, width=1280, dark=False):
@@ -157,13 +165,15 @@ def test_redirect_lands_on_a_page_of_the_book(browser, origin, path):
 _FACTS = """() => {
     const width = document.documentElement.clientWidth;
     const scrolls = box => box.scrollWidth > box.clientWidth + 1;
-    const name = el => (el.querySelector('.eqno') || el).textContent.trim().slice(0, 60);
+    const name = el => (el.querySelector('.eqno') || el).textContent
+        .trim().slice(0, 60);
+    const scroller = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
     const clipped = [], unreachable = [];
     document.querySelectorAll('.bd-content div.math').forEach(div => {
         const box = div.querySelector(':scope > mjx-container');
         if (!box) { return; }
         if (scrolls(div)) { clipped.push(`${name(div)}: cut by its row`); }
-        if (scrolls(box) && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) {
+        if (scrolls(box) && !scroller(box)) {
             clipped.push(`${name(div)}: wider than its box, which does not scroll`);
         }
         if (div.getBoundingClientRect().right > width + 1) {
@@ -180,7 +190,7 @@ _FACTS = """() => {
     });
     document.querySelectorAll('.bd-content span.math').forEach(span => {
         const text = span.textContent.trim().slice(0, 60);
-        if (scrolls(span) && !['auto', 'scroll'].includes(getComputedStyle(span).overflowX)) {
+        if (scrolls(span) && !scroller(span)) {
             clipped.push(`inline ${text}: wider than its box, which does not scroll`);
         }
         if (span.getBoundingClientRect().right > width + 1) {
@@ -191,30 +201,39 @@ _FACTS = """() => {
     const math = Array.from(document.querySelectorAll('.math'));
     const images = Array.from(document.images);
     return {
-        untypeset: math.filter(n => !n.querySelector('mjx-container')).map(n => n.textContent.slice(0, 80)),
+        untypeset: math.filter(n => !n.querySelector('mjx-container'))
+            .map(n => n.textContent.slice(0, 80)),
         mathErrors: Array.from(document.querySelectorAll(
                 'mjx-merror, .MathJax_Error, mjx-container [data-mjx-error]'))
             .map(n => n.getAttribute('data-mjx-error') || n.textContent.slice(0, 80)),
-        // MathJax's noundefined package shows an unknown macro as red text, not as an error.
-        undefinedMacros: Array.from(document.querySelectorAll('mjx-container mtext[mathcolor="red"]'))
+        // MathJax's noundefined package shows an unknown macro as red text.
+        undefinedMacros: Array.from(
+                document.querySelectorAll('mjx-container mtext[mathcolor="red"]'))
             .map(n => n.textContent).filter(t => t.startsWith('\\\\')),
         clipped: clipped,
         unreachable: unreachable,
         // Formulas that fit are no tab stops (MathJax's inTabOrder: false).
         formulaTabStops: Array.from(document.querySelectorAll('mjx-container'))
             .filter(c => c.tabIndex >= 0 && !scrolls(c)).length,
-        scrollingCode: Array.from(document.querySelectorAll('.bd-content div.cell_input pre'))
-            .filter(scrolls).map(pre => pre.textContent.split('\\n').find(l => l.length > 88) || ''),
+        scrollingCode: Array.from(
+                document.querySelectorAll('.bd-content div.cell_input pre'))
+            .filter(scrolls)
+            .map(pre => pre.textContent.split('\\n')
+                .reduce((a, b) => b.length > a.length ? b : a)),
         brokenImages: images.filter(img => !(img.naturalWidth > 0))
             .map(img => img.getAttribute('src').slice(0, 120)),
-        // Images drawn by scripts (the explorers' frames); tests/test_book.py reads the others.
+        // Images drawn by scripts (explorer frames); tests/test_book.py reads the rest.
         drawnImages: images.filter(img => img.closest('.jupyter-widgets'))
             .map(img => img.getAttribute('alt')),
         offscreenControls: Array.from(document.querySelectorAll(
                 '.jupyter-widgets .widget-slider, .jupyter-widgets .widget-dropdown'))
-            .filter(c => { const r = c.getBoundingClientRect(); return r.left < -1 || r.right > width + 1; })
+            .filter(c => {
+                const r = c.getBoundingClientRect();
+                return r.left < -1 || r.right > width + 1;
+            })
             .map(c => c.textContent.trim().slice(0, 40)),
-        squeezedTracks: Array.from(document.querySelectorAll('.jupyter-widgets .widget-slider .slider-container'))
+        squeezedTracks: Array.from(document.querySelectorAll(
+                '.jupyter-widgets .widget-slider .slider-container'))
             .filter(t => t.getBoundingClientRect().width < 100)
             .map(t => t.closest('.widget-slider').textContent.trim().slice(0, 40)),
         links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
@@ -226,7 +245,8 @@ _AXE = """async () => {
         runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
         resultTypes: ['violations'],
     });
-    return result.violations.filter(v => v.impact === 'critical' || v.impact === 'serious')
+    return result.violations
+        .filter(v => v.impact === 'critical' || v.impact === 'serious')
         .map(v => ({id: v.id, impact: v.impact, help: v.help,
                     targets: v.nodes.map(n => n.target.join(' '))}));
 }"""
@@ -234,7 +254,7 @@ _AXE = """async () => {
 
 @pytest.fixture(scope="module")
 def facts(browser, origin):
-    """facts(path, width, dark): what one visit of a page showed, axe-core included; one visit each."""
+    """facts(path, width, dark): what one visit of a page showed, axe-core included."""
     seen = {}
 
     def _facts(path, width=1280, dark=False):
@@ -409,7 +429,7 @@ def test_solutions_are_hidden_until_clicked(visit, nb):
 
 @pytest.mark.parametrize("nb", CHAPTERS, ids=lambda p: p.name)
 def test_launch_and_download_menus_open(visit, nb):
-    # tests/test_book.py checks the links themselves; a reader reaches them from these menus.
+    # tests/test_book.py checks the links; a reader reaches them from these menus.
     page, _, _, _ = visit(_chapter_url(nb))
     page.locator(".dropdown-launch-buttons > button").click()
     page.locator('.dropdown-launch-buttons a[href^="https://mybinder.org/"]').wait_for(
@@ -427,7 +447,8 @@ def test_figures_keep_their_colours_in_dark_mode(visit, nb):
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     styles = page.eval_on_selector_all(
         "div.cell_output img",
-        "imgs => imgs.map(i => [getComputedStyle(i).filter, getComputedStyle(i).backgroundColor])",
+        "imgs => imgs.map(i => [getComputedStyle(i).filter,"
+        " getComputedStyle(i).backgroundColor])",
     )
     assert styles, f"{nb.name}: no figures"
     assert all(s == ["none", "rgb(255, 255, 255)"] for s in styles), styles
@@ -465,15 +486,18 @@ SHOWS = {
     "initialisation": lambda v: [("alt", f"with {v} initialisation")],
 }
 
-_CONTROLS = """explorer => Array.from(explorer.querySelectorAll('.widget-slider, .widget-dropdown')).map(c => ({
+_CONTROLS = """explorer => Array.from(
+        explorer.querySelectorAll('.widget-slider, .widget-dropdown')).map(c => ({
     label: c.querySelector('.widget-label').textContent.trim(),
     value: c.matches('.widget-dropdown') ? c.querySelector('select').value
-                                         : c.querySelector('.widget-readout').textContent.trim(),
+        : c.querySelector('.widget-readout').textContent.trim(),
 }))"""
 _FRAME = """explorer => { const img = explorer.querySelector('img.explorer-figure');
     const pre = explorer.querySelector('pre.explorer-text');
-    return img && pre ? {src: img.getAttribute('src'), alt: img.getAttribute('alt'), text: pre.textContent,
-                         shown: img.getBoundingClientRect().width > 0 && img.naturalWidth > 0} : null; }"""
+    if (!img || !pre) { return null; }
+    return {src: img.getAttribute('src'), alt: img.getAttribute('alt'),
+            text: pre.textContent,
+            shown: img.getBoundingClientRect().width > 0 && img.naturalWidth > 0}; }"""
 
 
 def _check_frame(explorer, where):
@@ -497,10 +521,14 @@ def _check_frame(explorer, where):
 
 def _wait_for_new_frame(page, explorer, old_src):
     explorer.evaluate(
-        """(explorer, old) => new Promise((done, fail) => { const start = Date.now(); (function poll() {
+        """(explorer, old) => new Promise((done, fail) => {
+            const start = Date.now();
+            (function poll() {
             const img = explorer.querySelector('img.explorer-figure');
             if (img && img.getAttribute('src') !== old && img.complete) { done(); }
-            else if (Date.now() - start > 15000) { fail(new Error('the figure did not change')); }
+            else if (Date.now() - start > 15000) {
+                fail(new Error('the figure did not change'));
+            }
             else { setTimeout(poll, 50); } })(); })""",
         old_src,
     )

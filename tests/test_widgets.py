@@ -42,7 +42,7 @@ matplotlib.use("Agg")
 
 
 def _links_to(stack):
-    """The (source widget, source trait) of every jslink whose target is stack.selected_index."""
+    """The (widget, trait) of every jslink whose target is stack.selected_index."""
     return [
         link.source
         for link in list(_instances.values())
@@ -58,7 +58,7 @@ def _frame_at(stack, indices):
 
 @pytest.fixture
 def stub_frames(monkeypatch):
-    """Replace drawing and PNG encoding by a frame whose HTML is the values it was drawn for."""
+    """Replace drawing and encoding by frames whose HTML is the values drawn for."""
     monkeypatch.setattr(W, "frame_html", lambda frame: frame.text)
 
     def stub(name):
@@ -302,7 +302,7 @@ def test_scaled_sigmoid_legend_and_alt_write_the_sign_of_the_centre_once(
 def test_tangent_frame_touches_sigma_with_slope_sigma_prime(x0):
     frame = draw_tangent(x0)
     reported = float(
-        re.search(r"slope sigma\(x0\)\(1 - sigma\(x0\)\) = ([0-9.]+)", frame.text).group(1)
+        re.search(r"sigma\(x0\)\(1 - sigma\(x0\)\) = ([0-9.]+)", frame.text).group(1)
     )
     exact = float(sigmoid_prime_reference(x0)[()])
     assert reported == pytest.approx(exact, abs=5e-7)
@@ -349,7 +349,7 @@ def test_gradient_norm_frame_prints_and_plots_the_measured_norms(
 
 
 def test_gradient_norm_frame_says_when_the_last_layer_gets_no_gradient():
-    # Zero inputs and zero biases leave every ReLU at z = 0, where its derivative is taken as 0.
+    # Zero inputs and biases leave every ReLU at z = 0, where its derivative is 0.
     frame = draw_gradient_norms(3, "relu", "he", X=np.zeros((5, 20)), y=np.ones((5, 1)))
     assert "undefined" in frame.text
     plt.close("all")
