@@ -84,8 +84,20 @@ book-strict: $(STAMP) $(WIDGETS_JS)
 test-book: book-strict
 	$(BIN)/python -m pytest -p no:cacheprovider tests/test_book.py
 
+# axe-core, the accessibility checker that tests/test_site.py runs on every
+# page; kept out of the site (_build/vendor/, not _vendor/).
+AXE := axe-core@4.14.1
+AXE_JS := $(BUILD)/vendor/axe.min.js
+
+$(AXE_JS): Makefile
+	@command -v npm >/dev/null || { echo "make: axe-core is fetched with npm, which is missing (Debian: apt-get install npm)" >&2; exit 1; }
+	rm -rf $(BUILD)/vendor.tmp && mkdir -p $(BUILD)/vendor.tmp $(BUILD)/vendor
+	cd $(BUILD)/vendor.tmp && npm pack --silent $(AXE) >/dev/null
+	tar -xzOf $(BUILD)/vendor.tmp/axe-core-*.tgz package/axe.min.js > $@.tmp && mv $@.tmp $@
+	rm -rf $(BUILD)/vendor.tmp
+
 # Every page of _build/html in Chromium, offline, served on 127.0.0.1.
-test-site: book-strict
+test-site: book-strict $(AXE_JS)
 	$(BIN)/python -m pytest -p no:cacheprovider tests/test_site.py
 
 # Chapter 1 run in JupyterLab in Chromium, as a reader would.

@@ -1,13 +1,16 @@
-"""The one way the project starts a browser: the OS's Chromium through Playwright.
+"""Helpers for the browser tests (tests/test_site.py, tests/test_jupyterlab.py).
 
-Used by the browser tests (through tests/conftest.py) and by tools/book_pdf.py.
-`playwright install` downloads a browser of its own, which this project never
-needs; CHROMIUM overrides the path of the browser.
+tools/book_pdf.py uses them too. They drive the OS's Chromium through
+Playwright: `playwright install` downloads a browser of its own, which this
+project never needs.
+CHROMIUM overrides the path of the browser. The session-wide `browser`
+fixture is in conftest.py; everything else the tests import from here.
 """
 
 import contextlib
 import os
 import shutil
+import socket
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -34,14 +37,55 @@ def chromium_path():
         if candidate and os.path.exists(candidate):
             return candidate
     raise RuntimeError(
-        "no Chromium found: install the OS package `chromium` "
-        "(.ci/run does) or set CHROMIUM"
+        "no Chromium found: install the OS package `chromium` (.ci/run does) "
+        "or set CHROMIUM"
     )
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def offline_context(browser, origin, width=1280, height=900, dark=False):
+    """A browser context that aborts every request not addressed to `origin`.
+
+    Returns the context and the list that collects the URLs it refused, so a
+    test can prove that a page needed nothing from the network. `dark` starts
+    the book's theme in dark mode.
+    """
+    refused = []
+
+    def guard(route):
+        url = route.request.url
+        if (
+            url.startswith(origin + "/")
+            or url.startswith("data:")
+            or url.startswith("blob:")
+        ):
+            route.continue_()
+        else:
+            refused.append(url)
+            route.abort()
+
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.route("**/*", guard)
+    if dark:
+        context.add_init_script(
+            "localStorage.setItem('theme', 'dark');"
+            " localStorage.setItem('mode', 'dark');"
+        )
+    return context, refused
 
 
 @contextlib.contextmanager
 def launch_chromium():
-    """A headless Chromium, closed (with Playwright) when the block ends."""
+    """A headless Chromium, closed (with Playwright) when the block ends.
+
+    The `browser` fixture of conftest.py and tools/book_pdf.py both start it.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,77 +1,14 @@
-"""Fixtures shared by the browser tests (tests/test_site.py, tests/test_jupyterlab.py).
+"""The browser fixture shared by tests/test_site.py and tests/test_jupyterlab.py.
 
-They drive the operating system's Chromium through Playwright: `playwright
-install` downloads a browser of its own, which this project never needs.
-CHROMIUM overrides the path of the browser.
+Only fixtures live here; the helpers they use are in tests/browser.py.
 """
 
-import os
-import shutil
-import socket
-
 import pytest
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    # Without these, Chromium phones home at start and on a closed network
-    # fills the log with refused connections.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def chromium_path():
-    """The system Chromium: $CHROMIUM, else the first of chromium/chromium-browser on PATH."""
-    for candidate in (os.environ.get("CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser")):
-        if candidate and os.path.exists(candidate):
-            return candidate
-    raise RuntimeError("no Chromium found: install the OS package `chromium` (.ci/run does) or set CHROMIUM")
-
-
-def free_port():
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from browser import launch_chromium
 
 
 @pytest.fixture(scope="session")
 def browser():
-    """One headless Chromium for the whole session, closed at the end."""
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-    except Exception:
-        playwright.stop()
-        raise
-    yield chromium
-    chromium.close()
-    playwright.stop()
-
-
-def offline_context(browser, origin):
-    """A browser context that aborts every request not addressed to `origin`.
-
-    Returns the context and the list that collects the URLs it refused, so a
-    test can prove that a page needed nothing from the network.
-    """
-    refused = []
-
-    def guard(route):
-        url = route.request.url
-        if url.startswith(origin + "/") or url.startswith("data:") or url.startswith("blob:"):
-            route.continue_()
-        else:
-            refused.append(url)
-            route.abort()
-
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route("**/*", guard)
-    return context, refused
+    """One headless Chromium (the system's) for the whole session, closed at the end."""
+    with launch_chromium() as chromium:
+        yield chromium

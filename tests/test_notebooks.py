@@ -158,22 +158,3 @@ def test_only_explorer_cells_are_exempt_from_output_comparison(path):
             assert _shows_a_widget(cell), (
                 f"{path.name}: cell {i} ignores output but is no explorer"
             )
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_explorers_store_their_initial_state(path):
-    nb = load(path)
-    if any(_shows_a_widget(c) for c in code_cells(path)):
-        state = (
-            nb["metadata"]
-            .get("widgets", {})
-            .get("application/vnd.jupyter.widget-state+json", {})
-        )
-        outputs = [
-            m["state"].get("outputs")
-            for m in state.get("state", {}).values()
-            if m.get("model_name") == "OutputModel"
-        ]
-        assert outputs and all(outputs), (
-            f"{path.name}: an explorer's initial output is not saved"
-        )
