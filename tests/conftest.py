@@ -4,6 +4,7 @@ Only fixtures live here; the helpers they use are in tests/browser.py.
 """
 
 import pytest
+
 from browser import launch_chromium
 
 
