@@ -130,3 +130,11 @@ def test_code_lines_wrap_instead_of_running_off_the_page(reader):
 
         page.extract_text(visitor_text=visit)
         assert all(x < width for x in xs), f"text runs off page {number}"
+
+
+def test_the_landing_page_links_the_pdf_next_to_the_site():
+    site = ROOT / "_build" / "html"
+    landing = (site / "chapters" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../sigmoid-course.pdf"' in landing
+    copy = site / "sigmoid-course.pdf"
+    assert copy.exists() and copy.read_bytes() == PDF.read_bytes()
