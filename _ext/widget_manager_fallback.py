@@ -1,4 +1,4 @@
-"""Sphinx extension: use myst-nb's CDN widget manager when the site's own copy is missing.
+"""Sphinx extension: myst-nb's CDN widget manager when the site's copy is missing.
 
 Why: the site serves @jupyter-widgets/html-manager and require.js itself
 (``nb_ipywidgets_js`` in _config.yml), fetched with npm by ``make widgets-js``,
@@ -19,7 +19,8 @@ logger = logging.getLogger(__name__)
 
 
 def _served_by_the_site(config, confdir: Path, script: str) -> bool:
-    """Whether `script`, a path under _static/, is in html_static_path or html_extra_path."""
+    """Whether `script`, a path under _static/, is in html_static_path or
+    html_extra_path."""
     folders = [confdir / d for d in config.html_static_path]
     folders += [confdir / d / "_static" for d in config.html_extra_path]
     return any((folder / script).is_file() for folder in folders)
@@ -27,7 +28,9 @@ def _served_by_the_site(config, confdir: Path, script: str) -> bool:
 
 def fall_back_to_the_cdn(app, config) -> None:
     local = [s for s in config.nb_ipywidgets_js if "://" not in s]
-    missing = [s for s in local if not _served_by_the_site(config, Path(app.confdir), s)]
+    missing = [
+        s for s in local if not _served_by_the_site(config, Path(app.confdir), s)
+    ]
     if not missing:
         return
     from myst_nb.core.config import ipywidgets_js_factory

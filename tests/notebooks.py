@@ -47,7 +47,9 @@ def toc_notebooks():
 
     tests/test_notebooks.py checks that it lists every notebook of chapters/.
     """
-    return [ROOT / (f + ".ipynb") for f in toc_files() if (ROOT / (f + ".ipynb")).exists()]
+    return [
+        ROOT / (f + ".ipynb") for f in toc_files() if (ROOT / (f + ".ipynb")).exists()
+    ]
 
 
 def binder_url(nb):

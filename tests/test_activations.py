@@ -10,10 +10,20 @@ from decimal import Decimal, localcontext
 import numpy as np
 import pytest
 
-from sigmoid_course import log_sigmoid, logit, sigmoid, sigmoid_prime, sigmoid_second, softplus
-from sigmoid_course.precision import sigmoid_prime_reference, sigmoid_reference, ulp_error
-
 from reference import SCIPY_EXPIT, decimal_reference
+from sigmoid_course import (
+    log_sigmoid,
+    logit,
+    sigmoid,
+    sigmoid_prime,
+    sigmoid_second,
+    softplus,
+)
+from sigmoid_course.precision import (
+    sigmoid_prime_reference,
+    sigmoid_reference,
+    ulp_error,
+)
 
 EVERY_REGIME = np.concatenate([
     -np.logspace(-20, np.log10(745.0), 400), [0.0],
@@ -44,7 +54,9 @@ def test_sigmoid_is_within_two_ulp_in_every_regime():
 
 
 def test_sigmoid_prime_is_within_four_ulp_in_every_regime():
-    errors = ulp_error(sigmoid_prime(EVERY_REGIME), sigmoid_prime_reference(EVERY_REGIME))
+    errors = ulp_error(
+        sigmoid_prime(EVERY_REGIME), sigmoid_prime_reference(EVERY_REGIME)
+    )
     assert errors.max() <= 4.0
 
 
@@ -60,8 +72,13 @@ def test_ulp_targets_hold_on_a_dense_grid_where_rounding_is_hardest():
 @pytest.mark.parametrize("dtype", [np.float32, np.float16])
 def test_low_precision_results_are_within_one_ulp(dtype):
     finite = np.finfo(dtype).max
-    x = np.linspace(-min(120.0, float(finite)), min(120.0, float(finite)), 2001).astype(dtype)
-    for f, ref in ((sigmoid, sigmoid_reference), (sigmoid_prime, sigmoid_prime_reference)):
+    x = np.linspace(-min(120.0, float(finite)), min(120.0, float(finite)), 2001).astype(
+        dtype
+    )
+    for f, ref in (
+        (sigmoid, sigmoid_reference),
+        (sigmoid_prime, sigmoid_prime_reference),
+    ):
         assert ulp_error(f(x), ref(x)).max() <= 1.0
 
 
@@ -112,8 +129,10 @@ def test_tanh_identity_holds():
 
 
 def test_second_derivative_is_within_six_ulp_of_fifty_digits_in_every_regime():
-    # σ'' = σ(1 − σ)(1 − 2σ) = sign(x)·e(e − 1)/(1 + e)³ with e = exp(−|x|), in decimal.
-    # The bound: σ' (4 ulp) times tanh(x/2) (about 1 ulp), plus the rounding of the product.
+    # σ'' = σ(1 − σ)(1 − 2σ) = sign(x)·e(e − 1)/(1 + e)³ with e = exp(−|x|),
+    # in decimal.
+    # The bound: σ' (4 ulp) times tanh(x/2) (about 1 ulp), plus the rounding of
+    # the product.
     def exact(d):
         e = (-abs(d)).exp()
         value = e * (e - 1) / (1 + e) ** 3
@@ -171,10 +190,18 @@ def test_logit_inverts_sigmoid():
 
 
 def test_logit_is_within_two_ulp_of_fifty_digits_including_near_one_half():
-    # ln(p) − ln1p(−p) cancels near p = ½ (errors of about 1e−10 relative, millions of ulp).
+    # ln(p) − ln1p(−p) cancels near p = ½ (errors of about 1e−10 relative,
+    # millions of ulp).
     rng = np.random.default_rng(5)
-    p = np.concatenate([rng.uniform(0.0, 1.0, 4000), 0.5 + rng.uniform(-1e-6, 1e-6, 1000),
-                        np.logspace(-300, -1, 300), 1.0 - np.logspace(-16, -1, 300), [0.25, 0.75]])
+    p = np.concatenate(
+        [
+            rng.uniform(0.0, 1.0, 4000),
+            0.5 + rng.uniform(-1e-6, 1e-6, 1000),
+            np.logspace(-300, -1, 300),
+            1.0 - np.logspace(-16, -1, 300),
+            [0.25, 0.75],
+        ]
+    )
     p = p[(p > 0) & (p < 1)]
     exact = decimal_reference(lambda d: (d / (1 - d)).ln(), p)
     assert ulp_error(logit(p), exact).max() <= 2.0
@@ -201,8 +228,14 @@ def _softplus_exact(d: Decimal) -> Decimal:
         return (1 + d.exp()).ln()
 
 
-SOFTPLUS_GRID = np.concatenate([-np.logspace(-20, np.log10(745.0), 400), [0.0],
-                                np.logspace(-20, 300, 400), np.linspace(-5.0, 5.0, 2001)])
+SOFTPLUS_GRID = np.concatenate(
+    [
+        -np.logspace(-20, np.log10(745.0), 400),
+        [0.0],
+        np.logspace(-20, 300, 400),
+        np.linspace(-5.0, 5.0, 2001),
+    ]
+)
 
 
 def test_softplus_is_within_two_ulp_of_fifty_digits_in_every_regime():
@@ -216,7 +249,9 @@ def test_log_sigmoid_is_within_two_ulp_of_fifty_digits_in_every_regime():
 
 
 def test_softplus_and_log_sigmoid_give_the_limits_without_warning():
-    np.testing.assert_array_equal(softplus([-np.inf, 0.0, np.inf]), [0.0, np.log(2.0), np.inf])
+    np.testing.assert_array_equal(
+        softplus([-np.inf, 0.0, np.inf]), [0.0, np.log(2.0), np.inf]
+    )
     np.testing.assert_array_equal(log_sigmoid([-np.inf, np.inf]), [-np.inf, 0.0])
     assert np.isnan(softplus(np.nan)) and np.isnan(log_sigmoid(np.nan))
     assert softplus(np.float32(1.0)).dtype == np.float32
@@ -288,16 +323,20 @@ def test_every_block_of_a_large_strided_input_is_accurate(dtype):
     x = rng.uniform(-bound, bound, size=(7, 6 * _BLOCK + 11)).astype(dtype).T[::-2]
     flat = x.reshape(-1)  # the order in which the blocks run
     boundaries = range(_BLOCK, flat.size, _BLOCK)
-    picks = np.concatenate([np.arange(b - 40, b + 40) for b in boundaries]
-                           + [np.arange(40), np.arange(flat.size - 40, flat.size)])
+    picks = np.concatenate(
+        [np.arange(b - 40, b + 40) for b in boundaries]
+        + [np.arange(40), np.arange(flat.size - 40, flat.size)]
+    )
     # float16/float32 results are rounded once from float64: within 1 ulp (see above).
     bounds = {"sigmoid": 2.0, "sigmoid_prime": 4.0, "sigmoid_second": 6.0}
     if dtype != np.float64:
         bounds = dict.fromkeys(bounds, 1.0)
     picked = flat[picks]
-    for f, exact in ((sigmoid, sigmoid_reference(picked)),
-                     (sigmoid_prime, sigmoid_prime_reference(picked)),
-                     (sigmoid_second, decimal_reference(_second_exact, picked))):
+    for f, exact in (
+        (sigmoid, sigmoid_reference(picked)),
+        (sigmoid_prime, sigmoid_prime_reference(picked)),
+        (sigmoid_second, decimal_reference(_second_exact, picked)),
+    ):
         out = f(x)
         assert out.dtype == dtype and out.shape == x.shape
         assert ulp_error(out.reshape(-1)[picks], exact).max() <= bounds[f.__name__]

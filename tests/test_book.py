@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+
 from notebooks import ROOT, binder_url, code_cells, load, toc_files, toc_notebooks
 
 SITE = ROOT / "_build" / "html"

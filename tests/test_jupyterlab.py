@@ -21,6 +21,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+
 from browser import free_port, offline_context
 from notebooks import ROOT
 

@@ -22,6 +22,7 @@ import threading
 from urllib.parse import unquote, urlsplit
 
 import pytest
+
 from browser import offline_context
 from notebooks import ROOT, toc_notebooks
 

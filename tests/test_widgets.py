@@ -16,10 +16,11 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-import sigmoid_course.widgets as W
 from ipywidgets.widgets.widget import _instances
 from ipywidgets.widgets.widget_link import Link
 from PIL import Image
+
+import sigmoid_course.widgets as W
 from sigmoid_course import (
     gaussian_clusters,
     gradient_norm_explorer,

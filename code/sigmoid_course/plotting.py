@@ -51,8 +51,12 @@ _STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     # Grey comes last: it marks references and guides, not data.
-    "axes.prop_cycle": mpl.cycler(color=[COLORS[k] for k in ("sigmoid", "derivative", "second", "accent", "extra",
-                                                              "reference")]),
+    "axes.prop_cycle": mpl.cycler(
+        color=[
+            COLORS[k]
+            for k in ("sigmoid", "derivative", "second", "accent", "extra", "reference")
+        ]
+    ),
     "lines.linewidth": 2.0,
     "font.size": 11,
     "legend.frameon": False,
@@ -91,7 +95,7 @@ def new_axes(xlabel: str, ylabel: str, title: str | None = None, **subplots_kw):
 
 
 def layer_colors(n: int) -> list[str]:
-    """Return ``n`` shades of blue for hidden layers 1 to n, light (next to the input) to dark.
+    """Return ``n`` shades of blue for hidden layers 1 to n, from light to dark.
 
     Layers are ordered, so they get one hue ordered by lightness, which also
     survives colour blindness and greyscale printing; the categorical colours
