@@ -209,9 +209,12 @@ def test_every_image_has_alt_text_that_is_not_a_file_name(page):
     parsed.feed(page.read_text(encoding="utf-8"))
     for src, alt in parsed.alts:
         assert alt and alt.strip(), f"{page.name}: {src} has no alt text"
-        assert not re.search(r"\.(png|jpe?g|svg|gif)\b|/|^_", alt, re.I), (
-            f"{page.name}: alt {alt!r} for {src}"
+        # A file name: an image extension, or one word with a path separator
+        # or a leading underscore ("1/4" inside a sentence is no path).
+        file_name = re.search(r"\.(png|jpe?g|svg|gif)\b", alt, re.I) or (
+            re.fullmatch(r"\S+", alt.strip()) and re.search(r"[/\\]|^_", alt.strip())
         )
+        assert not file_name, f"{page.name}: alt {alt!r} for {src}"
 
 
 def test_every_page_has_a_title_of_its_own():
@@ -258,7 +261,14 @@ def test_references_are_labelled_by_author_and_year_like_the_citations():
                 author = re.sub(r"<[^>]+>", "", before).strip(" ([,;")
                 # "(Bengio et al., 1994)" links author and year together.
                 shown = re.sub(r"<[^>]+>", "", f"{author}, {year}" if author else year)
-                assert by_id[ref] == shown, (nb.name, shown, by_id[ref])
+                # Two works of the same authors and year are "1986a" and
+                # "1986b" on the References page; the citation prints the
+                # year alone, and its link goes to the right one.
+                same = by_id[ref] == shown or (
+                    re.fullmatch(re.escape(shown) + "[a-z]", by_id[ref])
+                    and labels.count(by_id[ref]) == 1
+                )
+                assert same, (nb.name, shown, by_id[ref])
                 cited += 1
     assert cited > 0, "no citation found in the chapters"
     assert not re.search(r"\b\d+ edition", text), "an edition printed as a bare number"
