@@ -245,7 +245,11 @@ def test_tangent_explorer_rejects_values_it_does_not_offer(x0, error, message):
             ValueError,
             "depth must be one of the explorer's values 1, 2, 3, 4, 6, 8, 10, got 5",
         ),
-        ({"depth": 2.0}, TypeError, "depth must be an integer of at least 1, got float"),
+        (
+            {"depth": 2.0},
+            TypeError,
+            "depth must be an integer of at least 1, got float",
+        ),
         (
             {"activation": "linear"},
             ValueError,
