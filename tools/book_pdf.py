@@ -14,8 +14,8 @@ script, which writes ``_build/pdf/sigmoid-course.pdf``:
 - The single page carries no widget state and no widget manager, so each
   explorer is printed as its initial frame: the image its widget state shows
   first, put where the explorer would be. The state comes from the notebooks
-  as this build executed them (``_build/jupyter_execute``), whose widget ids
-  are the ones on the page.
+  as the build's execution cache holds them (``_build/.jupyter_cache``),
+  whose widget ids are the ones on the page.
 - A table of contents with page numbers is printed on page 2: a first
   printing finds the page of each chapter title (with pypdf), a second one
   prints the table with those numbers (the table has a fixed length, so the
@@ -132,15 +132,15 @@ PREPARE_JS = r"""(tocEntries) => {
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
-def _initial_frames(chapters: Path) -> dict[str, str]:
+def _initial_frames(cache: Path) -> dict[str, str]:
     """model id of each widget → data URL of the first image it shows, from saved state.
 
-    An Output widget shows its first PNG output; an Image widget its value; a
-    Stack its selected child; any other container its first child that shows
-    an image.
+    An Output widget shows its first PNG output; an HTML widget the first
+    data-URL image in its markup; an Image widget its value; a Stack its
+    selected child; any other container its first child that shows an image.
     """
     models = {}
-    for nb in sorted(chapters.glob("*.ipynb")):
+    for nb in sorted(cache.glob("*/base.ipynb")):
         metadata = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {})
         models.update(
             metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
@@ -158,6 +158,11 @@ def _initial_frames(chapters: Path) -> dict[str, str]:
                         "data:image/png;base64," + output["data"]["image/png"].strip()
                     )
             return None
+        if name == "HTMLModel":
+            # A frame of the course's explorers: <img src="data:..." alt="...">.
+            found = re.search(r'<img[^>]*\bsrc="(data:image/[^"]+)"[^>]*>',
+                              state.get("value", ""))
+            return html.unescape(found.group(1)) if found else None
         if name == "ImageModel":
             for buffer in model.get("buffers", []):
                 if buffer.get("path") == ["value"]:
@@ -262,7 +267,7 @@ def main(singlehtml: Path, out: Path) -> None:
             page.emulate_media(media="print")
             page.goto(f"{origin}/{page_file.name}", wait_until="load")
             page.add_style_tag(content=PRINT_CSS)
-            frames = _initial_frames(singlehtml.parent / "jupyter_execute" / "chapters")
+            frames = _initial_frames(singlehtml.parent / ".jupyter_cache" / "executed")
             explorers = page.evaluate(INSERT_FRAMES_JS, frames)
             _wait_until_drawn(page)
             errors = page.evaluate("""() =>
