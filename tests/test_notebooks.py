@@ -104,6 +104,10 @@ def _first_printed_digit(nb):
 def test_nbval_fails_when_a_printed_number_changes(tmp_path):
     nb = load(NOTEBOOKS[0])
     out = _first_printed_digit(nb)
+    # The cells after the changed one cannot matter, and running them (the
+    # explorer draws dozens of frames) would only cost time.
+    last = next(i for i, c in enumerate(nb["cells"]) if out in c.get("outputs", []))
+    nb["cells"] = nb["cells"][: last + 1]
     text = "".join(out["text"])
     digit = re.search(r"\d", text)
     changed = str((int(digit.group()) + 1) % 10)
