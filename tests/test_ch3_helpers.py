@@ -48,7 +48,7 @@ def test_fewest_errors_of_a_line_is_zero_on_separable_data():
 
 
 def test_logistic_regression_makes_at_least_the_fewest_errors_on_two_moons():
-    X, y = two_moons(120, 0.2, np.random.default_rng(0))
+    X, y = two_moons(60, 0.2, np.random.default_rng(0))
     start = init_params([2, 1], np.random.default_rng(1))
     line, _ = train(start, X, y, learning_rate=0.5, epochs=300)
     errors = int(np.sum(predict(line, X) != y))
