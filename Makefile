@@ -141,11 +141,13 @@ LAB_ARGS ?=
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(LAB_ARGS) chapters/
 
+# Ends with the reading time of every page (tools/reading_time.py).
 # Includes benchmarks/site_budget.py: page weight per chapter, and the time of
 # a full build against a rebuild after one chapter changed (in a temporary copy).
 bench: $(STAMP) $(WIDGETS_JS)
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
 	@for script in benchmarks/*.py; do [ -e "$$script" ] || continue; $(BIN)/python "$$script" || exit 1; done
+	$(BIN)/python tools/reading_time.py
 
 clean:
 	rm -rf $(BUILD)

@@ -37,7 +37,7 @@ def silu(x: ArrayLike) -> np.ndarray:
     >>> print(f"{float(silu(-1.0)):.6f}")
     -0.268941
 
-    Explained in: Chapter 5, "Gates: SiLU, GLU and the LSTM".
+    Explained in: Chapter 9, "Gates: SiLU, GLU and the LSTM".
     """
     x, dtype = _real(x, "x")
     deep = x < _DEEP
@@ -66,7 +66,7 @@ def silu_prime(x: ArrayLike) -> np.ndarray:
     >>> print(f"{float(silu_prime(40.0)):.1f}")
     1.0
 
-    Explained in: Chapter 5, "Gates: SiLU, GLU and the LSTM".
+    Explained in: Chapter 9, "Gates: SiLU, GLU and the LSTM".
     """
     x, dtype = _real(x, "x")
     finite = np.isfinite(x)
@@ -106,7 +106,7 @@ def glu(a: ArrayLike, b: ArrayLike) -> np.ndarray:
     >>> glu([2.0, 2.0], [0.0, 800.0])
     array([1., 2.])
 
-    Explained in: Chapter 5, "Gates: SiLU, GLU and the LSTM".
+    Explained in: Chapter 9, "Gates: SiLU, GLU and the LSTM".
     """
     a, b, dtype = _pair(a, b)
     with np.errstate(invalid="ignore"):  # ±inf · 0 is NaN by design
@@ -125,7 +125,7 @@ def glu_gradients(a: ArrayLike, b: ArrayLike):
     >>> print(float(da[0]), float(db[0]))
     0.5 0.5
 
-    Explained in: Chapter 5, "Gates: SiLU, GLU and the LSTM".
+    Explained in: Chapter 9, "Gates: SiLU, GLU and the LSTM".
     """
     a, b, dtype = _pair(a, b)
     da = np.asarray(sigmoid(b))
@@ -185,7 +185,7 @@ def recurrent_jacobian_norms(kind: str, n_hidden: int, steps: int,
     >>> print(" ".join(f"{v:.4f}" for v in norms))
     0.1768 0.0191 0.0022
 
-    Explained in: Chapter 5, "Gates: SiLU, GLU and the LSTM".
+    Explained in: Chapter 9, "Gates: SiLU, GLU and the LSTM".
     """
     if not isinstance(kind, str) or kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")

@@ -88,7 +88,7 @@ def logistic_regression_loss(w: ArrayLike, X: ArrayLike, y: ArrayLike) -> float:
     >>> print(f"{logistic_regression_loss([0.0], [[1.0], [2.0]], [0, 1]):.6f}")
     0.693147
 
-    Explained in: Chapter 5, "σ′ is a variance: the curvature of logistic regression".
+    Explained in: Chapter 9, "σ′ is a variance: the curvature of logistic regression".
     """
     X = _check_design(X)
     w, y = _check_weights(w, X), _check_targets(y, X)
@@ -103,7 +103,7 @@ def logistic_regression_gradient(w: ArrayLike, X: ArrayLike,
     >>> logistic_regression_gradient([0.0], [[1.0], [2.0]], [0, 1])
     array([-0.25])
 
-    Explained in: Chapter 5, "σ′ is a variance: the curvature of logistic regression".
+    Explained in: Chapter 9, "σ′ is a variance: the curvature of logistic regression".
     """
     X = _check_design(X)
     w, y = _check_weights(w, X), _check_targets(y, X)
@@ -125,7 +125,7 @@ def logistic_regression_hessian(w: ArrayLike, X: ArrayLike) -> np.ndarray:
     array([[0.25, 0.25],
            [0.25, 0.5 ]])
 
-    Explained in: Chapter 5, "σ′ is a variance: the curvature of logistic regression".
+    Explained in: Chapter 9, "σ′ is a variance: the curvature of logistic regression".
     """
     X = _check_design(X)
     w = _check_weights(w, X)
@@ -195,7 +195,7 @@ def fit_logistic_regression(
     >>> print(fit.iterations, fit.converged, f"{fit.w[0]:.6f}")  # logit of 1/3
     4 True -0.693147
 
-    Explained in: Chapter 5, "σ′ is a variance: the curvature of logistic regression".
+    Explained in: Chapter 9, "σ′ is a variance: the curvature of logistic regression".
     """
     X = _check_design(X)
     y = _check_targets(y, X)

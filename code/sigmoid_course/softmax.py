@@ -91,7 +91,7 @@ def softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
     >>> print(softmax([0.0, 0.0, np.log(2.0)]))
     [0.25 0.25 0.5 ]
 
-    Explained in: Chapter 5, "Many classes: the softmax".
+    Explained in: Chapter 9, "Many classes: the softmax".
     """
     z, dtype = as_numeric_array(z, "z", allow_complex=False)
     axis = _check_axis(axis, z)
@@ -112,7 +112,7 @@ def log_softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
     >>> print(f"{float(log_softmax([0.0, 0.0])[0]):.6f}")
     -0.693147
 
-    Explained in: Chapter 5, "Many classes: the softmax".
+    Explained in: Chapter 9, "Many classes: the softmax".
     """
     z, dtype = as_numeric_array(z, "z", allow_complex=False)
     axis = _check_axis(axis, z)
@@ -135,7 +135,7 @@ def softmax_jacobian(z: ArrayLike) -> np.ndarray:
     [[ 0.25 -0.25]
      [-0.25  0.25]]
 
-    Explained in: Chapter 5, "Many classes: the softmax".
+    Explained in: Chapter 9, "Many classes: the softmax".
     """
     z, dtype = as_numeric_array(z, "z", allow_complex=False)
     if z.ndim != 1:
