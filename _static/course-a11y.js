@@ -2,26 +2,102 @@
 (function () {
   "use strict";
 
-  /* A formula wider than its box scrolls inside it (course.css). MathJax is
-     configured to leave formulas out of the tab order (_config.yml), so a box
-     that does scroll gets tabindex="0": the keyboard can then reach and scroll
-     it. Boxes that fit are left out of the tab order. Rechecked on resize. */
-  function markScrollingFormulas() {
-    var boxes = document.querySelectorAll(".bd-content div.math > mjx-container, .bd-content span.math");
-    boxes.forEach(function (box) {
-      var scrolls = box.scrollWidth > box.clientWidth + 1;
-      if (scrolls && box.getAttribute("tabindex") !== "0") {
-        box.dataset.courseTabindex = box.getAttribute("tabindex") || "";
-        box.setAttribute("tabindex", "0");
-      } else if (!scrolls && box.dataset.courseTabindex !== undefined) {
-        if (box.dataset.courseTabindex) {
-          box.setAttribute("tabindex", box.dataset.courseTabindex);
-        } else {
-          box.removeAttribute("tabindex");
-        }
-        delete box.dataset.courseTabindex;
+  /* Boxes that may scroll sideways: display formulas (course.css lets a
+     formula wider than the column scroll in its own box), tables, code and
+     printed output, the explorers' printed lines. One that does scroll
+     becomes a tab stop (MathJax and the theme leave formulas out of the tab
+     order), so that the keyboard can reach and scroll it, and gets
+     .course-scrolls with data-scroll = start | middle | end, which
+     course.css shows as a shadow on the side that has more. An inline
+     formula wider than its line (on a phone) is marked .course-math-wide,
+     which makes it such a box; inline formulas that fit never are.
+     Rechecked on resize and whenever the page changes. */
+  var SCROLLERS = [
+    ".bd-content div.math > mjx-container",
+    ".bd-content span.math.course-math-wide",
+    ".bd-content .pst-scrollable-table-container",
+    ".bd-content pre",
+    ".bd-content .jupyter-widgets pre.explorer-text",
+  ].join(", ");
+
+  function markWideInlineFormulas() {
+    document.querySelectorAll(".bd-content span.math").forEach(function (span) {
+      var formula = span.querySelector("mjx-container");
+      // The room the formula has: the width of the block holding its line
+      // (a table cell grows instead, inside a table that scrolls).
+      var line = span.parentElement;
+      while (line && getComputedStyle(line).display.indexOf("inline") === 0) {
+        line = line.parentElement;
+      }
+      if (!formula || !line) {
+        return;
+      }
+      var room = line.clientWidth;
+      var wide = formula.getBoundingClientRect().width > room + 1;
+      if (span.classList.contains("course-math-wide") !== wide) {
+        span.classList.toggle("course-math-wide", wide);
       }
     });
+  }
+
+  function scrollPosition(box) {
+    if (box.scrollLeft <= 1) {
+      return "start";
+    }
+    return box.scrollLeft + box.clientWidth >= box.scrollWidth - 1 ? "end" : "middle";
+  }
+
+  function onScroll(event) {
+    var box = event.currentTarget;
+    box.dataset.scroll = scrollPosition(box);
+  }
+
+  function markScrollingBoxes() {
+    document.querySelectorAll(SCROLLERS).forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls) {
+        if (!box.classList.contains("course-scrolls")) {
+          box.classList.add("course-scrolls");
+          box.addEventListener("scroll", onScroll, {passive: true});
+        }
+        box.dataset.scroll = scrollPosition(box);
+        if (box.getAttribute("tabindex") !== "0") {
+          box.dataset.courseTabindex = box.getAttribute("tabindex") || "";
+          box.setAttribute("tabindex", "0");
+        }
+      } else {
+        if (box.classList.contains("course-scrolls")) {
+          box.classList.remove("course-scrolls");
+          box.removeEventListener("scroll", onScroll);
+          delete box.dataset.scroll;
+        }
+        if (box.dataset.courseTabindex !== undefined) {
+          if (box.dataset.courseTabindex) {
+            box.setAttribute("tabindex", box.dataset.courseTabindex);
+          } else {
+            box.removeAttribute("tabindex");
+          }
+          delete box.dataset.courseTabindex;
+        }
+      }
+    });
+  }
+
+  /* Bootstrap shows a button's tooltip on hover and on focus. A tap on a
+     touch screen is both and neither ends, so the tooltip stayed up (over
+     the search button, for the sidebar toggle). A click hides it. */
+  function hideTooltipOnClick(event) {
+    var target = event.target.closest && event.target.closest('[data-bs-toggle="tooltip"]');
+    var bootstrap = window.bootstrap;
+    if (!target || !bootstrap || !bootstrap.Tooltip) {
+      return;
+    }
+    window.setTimeout(function () {
+      var tooltip = bootstrap.Tooltip.getInstance(target);
+      if (tooltip) {
+        tooltip.hide();
+      }
+    }, 0);
   }
 
   /* The explorers' sliders (ipywidgets' noUiSlider) draw their handle, the
@@ -58,7 +134,8 @@
       window.requestAnimationFrame(function () {
         pending = false;
         nameSliders();
-        markScrollingFormulas();
+        markWideInlineFormulas();
+        markScrollingBoxes();
       });
     }
   }
@@ -68,11 +145,9 @@
       childList: true, subtree: true, characterData: true,
     });
     window.addEventListener("resize", schedule);
+    window.addEventListener("load", schedule);
+    document.addEventListener("click", hideTooltipOnClick, true);
     schedule();
-    var mj = window.MathJax;
-    if (mj && mj.startup && mj.startup.promise) {
-      mj.startup.promise.then(schedule);
-    }
   }
 
   if (document.readyState === "loading") {
