@@ -62,9 +62,11 @@ def _all_states(env) -> dict:
     return models
 
 
-def first_frame(models: dict, model_id: str) -> tuple[str | None, list[tuple]]:
-    """(HTML of the frame the explorer shows first, [(label, value, width)] of its
-    controls), from the saved state of the explorer's outer widget.
+def first_frame(models: dict, model_id: str) -> tuple[str | None, list[dict]]:
+    """(HTML of the frame the explorer shows first, its controls), from the
+    saved state of the explorer's outer widget. A control is a dict with its
+    kind ("slider" or "dropdown"), label, value shown, every option's label
+    and its layout width.
 
     A Stack shows its selected child; any other container its children in
     order; the frame is the first HTML widget holding an ``<img>``.
@@ -81,9 +83,16 @@ def first_frame(models: dict, model_id: str) -> tuple[str | None, list[tuple]]:
             return value if "<img" in value else None
         if "_options_labels" in state and state.get("index") is not None:
             layout = models.get(state.get("layout", "").removeprefix("IPY_MODEL_"), {})
-            width = layout.get("state", {}).get("width") or ""
-            label = state["_options_labels"][state["index"]]
-            controls.append((state.get("description", ""), label, width))
+            labels = state["_options_labels"]
+            controls.append(
+                {
+                    "kind": "slider" if "Slider" in name else "dropdown",
+                    "label": state.get("description", ""),
+                    "value": labels[state["index"]],
+                    "options": labels,
+                    "width": layout.get("state", {}).get("width") or "",
+                }
+            )
             return None
         children = [c.removeprefix("IPY_MODEL_") for c in state.get("children", [])]
         if name == "StackModel":
@@ -98,17 +107,39 @@ def first_frame(models: dict, model_id: str) -> tuple[str | None, list[tuple]]:
     return walk(model_id), controls
 
 
+def _control(control: dict) -> str:
+    """A control as text laid out like the live one: a slider as its label,
+    a track and its readout; a menu as its label and a box as wide as the
+    longest option (so that the row wraps as the live one does)."""
+    label = html.escape(control["label"])
+    value = html.escape(control["value"])
+    width = control["width"] if control["width"] not in ("", "auto") else ""
+    style = f' style="width: {html.escape(width)}"' if width else ""
+    if control["kind"] == "slider":
+        inner = (
+            f'<span class="course-explorer-label">{label}</span>'
+            f'<span class="course-explorer-track" aria-hidden="true"></span>'
+            f'<span class="course-explorer-value">{value}</span>'
+        )
+    else:
+        longest = max(control["options"], key=len)
+        inner = (
+            f'<span class="course-explorer-label">{label}</span>'
+            f'<span class="course-explorer-value" data-longest="{html.escape(longest)}">'
+            f"{value}</span>"
+        )
+    return (
+        f'<span class="course-explorer-control course-explorer-{control["kind"]}"'
+        f"{style}>{inner}</span>"
+    )
+
+
 def static_frame(models: dict, model_id: str) -> str:
     """The markup shown in place of an explorer until the live one is drawn."""
     frame, controls = first_frame(models, model_id)
     if frame is None:
         return ""
-    items = "".join(
-        f'<span class="course-explorer-control"'
-        f'{f" style={chr(34)}width: {html.escape(width)}{chr(34)}" if width else ""}>'
-        f"{html.escape(label)}: <b>{html.escape(value)}</b></span>"
-        for label, value, width in controls
-    )
+    items = "".join(_control(c) for c in controls)
     return (
         f'<div class="course-explorer-static" data-model-id="{html.escape(model_id)}">'
         f'<div class="course-explorer-controls">{items}</div>'

@@ -141,8 +141,11 @@
   }
 
   function start() {
+    // Content added (the explorers), and content shown: an opened solution
+    // or menu changes a class or an open attribute.
     new MutationObserver(schedule).observe(document.body, {
       childList: true, subtree: true, characterData: true,
+      attributes: true, attributeFilter: ["class", "open", "hidden"],
     });
     window.addEventListener("resize", schedule);
     window.addEventListener("load", schedule);

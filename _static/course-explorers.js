@@ -5,9 +5,9 @@
    in each explorer's place the page shows its first frame
    (.course-explorer-static). Once the page is parsed this fetches the three
    with low priority, so that they come after the page's own text, style
-   sheets and fonts; the manager then draws each explorer out of sight, and
-   the live explorer replaces the first frame in one step when it is
-   complete, so that nothing below it moves twice. */
+   sheets and fonts, and runs them in order; the manager then draws each
+   explorer out of sight, and the live explorer replaces the first frame in
+   one step when it is complete, so that nothing below it moves twice. */
 (function () {
   "use strict";
   var config = window.courseExplorers;
@@ -16,27 +16,29 @@
   }
   var VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]';
 
-  function addScript(src) {
-    return new Promise(function (resolve, reject) {
-      var script = document.createElement("script");
-      script.src = src;
-      script.async = false;
-      script.fetchPriority = "low";
-      script.onload = resolve;
-      script.onerror = function () {
-        reject(new Error("could not load " + src));
-      };
-      document.head.appendChild(script);
+  function fetchText(url) {
+    // fetch() does not hold up the page's load event, as a <script> or a
+    // preload would: the page is "loaded" when its own text, images and
+    // fonts are.
+    return fetch(url, {priority: "low"}).then(function (response) {
+      if (!response.ok) {
+        throw new Error(url + ": " + response.status);
+      }
+      return response.text();
     });
   }
 
-  function preload(src) {
-    var link = document.createElement("link");
-    link.rel = "preload";
-    link.as = "script";
-    link.href = src;
-    link.fetchPriority = "low";
-    document.head.appendChild(link);
+  function run(source, url) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = URL.createObjectURL(new Blob([source + "\n//# sourceURL=" + url],
+        {type: "text/javascript"}));
+      script.onload = resolve;
+      script.onerror = function () {
+        reject(new Error("could not run " + url));
+      };
+      document.head.appendChild(script);
+    });
   }
 
   /* The live explorer is drawn after its first frame, hidden
@@ -77,24 +79,24 @@
 
   function start() {
     document.querySelectorAll(VIEW).forEach(watch);
-    var scripts = config.scripts.slice();
-    var manager = scripts.pop();
-    // The manager renders the state it finds in the page when it runs, so
-    // the state goes in first; the scripts download meanwhile.
-    preload(manager);
-    var state = fetch(config.state, {priority: "low"}).then(function (response) {
-      if (!response.ok) {
-        throw new Error(config.state + ": " + response.status);
-      }
-      return response.text();
-    });
-    Promise.all([state, Promise.all(scripts.map(addScript))])
-      .then(function (results) {
+    // The three download together; the manager renders the state it finds
+    // in the page when it runs, so the state goes in first, and require.js
+    // runs before the manager.
+    var state = fetchText(config.state);
+    var scripts = config.scripts.map(fetchText);
+    state
+      .then(function (text) {
         var tag = document.createElement("script");
         tag.type = "application/vnd.jupyter.widget-state+json";
-        tag.textContent = results[0];
+        tag.textContent = text;
         document.body.appendChild(tag);
-        return addScript(manager);
+        return scripts.reduce(function (done, source, i) {
+          return done.then(function () {
+            return source;
+          }).then(function (text) {
+            return run(text, config.scripts[i]);
+          });
+        }, Promise.resolve());
       })
       .catch(function (error) {
         // The first frames stay: the page still shows every explorer's figure.

@@ -59,7 +59,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import CHROMIUM_ARGS, chromium_path, launch_chromium  # noqa: E402
+from browser import (  # noqa: E402
+    CHROMIUM_ARGS,
+    chromium_path,
+    launch_chromium,
+    offline_context,
+)
 
 # DevTools' "Slow 4G" preset (also Lighthouse's simulated mobile network).
 SLOW_4G = {
@@ -188,15 +193,7 @@ RESULT = """() => {
 
 def measure(browser, origin: str, page: str, timeout: float = 120.0) -> dict:
     """One page under Slow 4G in a fresh context: the table's row (seconds, kB)."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url.startswith((origin + "/", "data:", "blob:"))
-            else route.abort()
-        ),
-    )
+    context, _ = offline_context(browser, origin, width=390, height=844)
     context.add_init_script(PROBE)
     tab = context.new_page()
     cdp = context.new_cdp_session(tab)

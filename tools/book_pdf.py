@@ -43,7 +43,7 @@ import yaml
 
 # tests/browser.py holds the one Chromium setup of the project (`make pdf`
 # puts tests/ on PYTHONPATH).
-from browser import launch_chromium
+from browser import launch_chromium, offline_context
 from pdf_links import links
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -270,15 +270,7 @@ def main(singlehtml: Path, out: Path) -> None:
         with launch_chromium() as browser:
             # The printed width (A4 less the margins below: 182 mm), so that
             # what is measured on screen is what is printed.
-            context = browser.new_context(viewport={"width": 688, "height": 1000})
-            context.route(
-                "**/*",
-                lambda route: (
-                    route.continue_()
-                    if route.request.url.startswith((origin + "/", "data:", "blob:"))
-                    else route.abort()
-                ),
-            )
+            context, _ = offline_context(browser, origin, width=688, height=1000)
             page = context.new_page()
             page.emulate_media(media="print")
             page.goto(f"{origin}/{page_file.name}", wait_until="load")
