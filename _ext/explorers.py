@@ -125,8 +125,8 @@ def _control(control: dict) -> str:
         longest = max(control["options"], key=len)
         inner = (
             f'<span class="course-explorer-label">{label}</span>'
-            f'<span class="course-explorer-value" data-longest="{html.escape(longest)}">'
-            f"{value}</span>"
+            f'<span class="course-explorer-value" '
+            f'data-longest="{html.escape(longest)}">{value}</span>'
         )
     return (
         f'<span class="course-explorer-control course-explorer-{control["kind"]}"'

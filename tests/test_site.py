@@ -253,7 +253,9 @@ _FACTS = """async () => {
                     cut.push(`${label}: cut by ${by}`);
                 } else {
                     if (el.tabIndex < 0) { unreachable.push(label); }
-                    if (!shows(el)) { cut.push(`${label}: scrolls with no sign of it`); }
+                    if (!shows(el)) {
+                        cut.push(`${label}: scrolls with no sign of it`);
+                    }
                 }
             }
             left = Math.max(left, room.left);
