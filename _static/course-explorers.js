@@ -5,9 +5,10 @@
    in each explorer's place the page shows its first frame
    (.course-explorer-static). Once the page is parsed this fetches the three
    with low priority, so that they come after the page's own text, style
-   sheets and fonts, and runs them in order; the manager then draws each
-   explorer out of sight, and the live explorer replaces the first frame in
-   one step when it is complete, so that nothing below it moves twice. */
+   sheets and fonts, and runs them in order when a reader comes within a
+   screen of an explorer; the manager then draws each explorer out of sight,
+   and the live explorer replaces the first frame in one step when it is
+   complete, so that nothing below it moves twice. */
 (function () {
   "use strict";
   var config = window.courseExplorers;
@@ -77,18 +78,41 @@
     observer.observe(output, {childList: true, subtree: true, attributes: true});
   }
 
+  /* Resolves when an explorer is within a screen's height of the screen:
+     the manager's work (about a second of a phone's time) waits until a
+     reader comes near an explorer, not while the text is being read. */
+  function nearAnExplorer() {
+    return new Promise(function (resolve) {
+      var frames = document.querySelectorAll(".course-explorer-static");
+      if (!frames.length || !window.IntersectionObserver) {
+        resolve();
+        return;
+      }
+      var seen = new IntersectionObserver(function (entries) {
+        if (entries.some(function (entry) { return entry.isIntersecting; })) {
+          seen.disconnect();
+          resolve();
+        }
+      }, {rootMargin: "100% 0px"});
+      frames.forEach(function (frame) {
+        seen.observe(frame);
+      });
+    });
+  }
+
   function start() {
     document.querySelectorAll(VIEW).forEach(watch);
-    // The three download together; the manager renders the state it finds
-    // in the page when it runs, so the state goes in first, and require.js
-    // runs before the manager.
+    // The three download together, at once; they run when a reader comes
+    // near an explorer. The manager renders the state it finds in the page
+    // when it runs, so the state goes in first, and require.js runs before
+    // the manager.
     var state = fetchText(config.state);
     var scripts = config.scripts.map(fetchText);
-    state
-      .then(function (text) {
+    Promise.all([state, nearAnExplorer()])
+      .then(function (results) {
         var tag = document.createElement("script");
         tag.type = "application/vnd.jupyter.widget-state+json";
-        tag.textContent = text;
+        tag.textContent = results[0];
         document.body.appendChild(tag);
         return scripts.reduce(function (done, source, i) {
           return done.then(function () {

@@ -94,10 +94,16 @@ def origin():
 
 # Resolves once the widget manager has drawn every explorer (one live figure
 # each, its first frame gone: course-explorers.js) and the browser has decoded
-# the images. MathJax is awaited if a page loaded it.
+# the images. The manager starts when a reader comes near an explorer: the
+# page is scrolled to the first one, then back to the top. MathJax is
+# awaited if a page loaded it.
 _READY = """async (views) => {
     if (window.MathJax && window.MathJax.startup) {
         await window.MathJax.startup.promise;
+    }
+    const still = document.querySelector('.course-explorer-static');
+    if (still) {
+        still.scrollIntoView({block: 'center'});
     }
     const start = Date.now();
     while (document.querySelectorAll('.widget-subarea img.explorer-figure').length
@@ -106,12 +112,17 @@ _READY = """async (views) => {
         if (Date.now() - start > 60000) { break; }
         await new Promise(done => setTimeout(done, 100));
     }
+    window.scrollTo(0, 0);
     const images = Array.from(document.images);
     await Promise.all(images.map(img => img.complete ? null :
         new Promise(done => {
             img.addEventListener('load', done);
             img.addEventListener('error', done);
         })));
+    // course-a11y.js measures the page once it is idle, then after changes.
+    for (let t = 0; t < 100 && !document.documentElement.dataset.courseMeasured; t++) {
+        await new Promise(done => setTimeout(done, 50));
+    }
     await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
 }"""
 
@@ -216,6 +227,10 @@ _FACTS = """async () => {
     // Solutions open, as a reader opens them: their formulas count too.
     document.querySelectorAll('.toggle-hidden')
         .forEach(e => e.classList.remove('toggle-hidden'));
+    // course-a11y.js measures the page once it is idle, then after changes.
+    for (let t = 0; t < 100 && !document.documentElement.dataset.courseMeasured; t++) {
+        await new Promise(done => setTimeout(done, 50));
+    }
     await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
     const width = document.documentElement.clientWidth;
     const scrolls = box => box.scrollWidth > box.clientWidth + 1;
@@ -850,6 +865,9 @@ def test_the_first_frame_shown_before_the_explorer_loads_is_its_own(
         )
         first = page.evaluate(_FIRST_FRAMES)
         assert first and all(f["static"] and f["src"] for f in first), first
+        # A reader comes near the explorer: the manager may start.
+        page.locator(".course-explorer-static").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
         for route in held:
             route.continue_()
         page.wait_for_function(
