@@ -20,22 +20,36 @@
     ".bd-content .jupyter-widgets pre.explorer-text",
   ].join(", ");
 
+  // Each pass reads every size it needs first, then changes what must
+  // change, so that the page is laid out once per pass, not once per
+  // formula (a chapter has hundreds).
+  function blockOf(element, blocks) {
+    var line = element.parentElement;
+    while (line && !blocks.has(line)) {
+      if (getComputedStyle(line).display.indexOf("inline") !== 0) {
+        blocks.set(line, line.clientWidth);
+        break;
+      }
+      line = line.parentElement;
+    }
+    return line;
+  }
+
   function markWideInlineFormulas() {
+    // The room a formula has: the width of the block holding its line (a
+    // table cell grows instead, inside a table that scrolls).
+    var blocks = new Map();
+    var found = [];
     document.querySelectorAll(".bd-content span.math").forEach(function (span) {
-      var formula = span.querySelector("mjx-container");
-      // The room the formula has: the width of the block holding its line
-      // (a table cell grows instead, inside a table that scrolls).
-      var line = span.parentElement;
-      while (line && getComputedStyle(line).display.indexOf("inline") === 0) {
-        line = line.parentElement;
+      var formula = span.firstElementChild;
+      var line = blockOf(span, blocks);
+      if (formula && line) {
+        found.push([span, formula.getBoundingClientRect().width > blocks.get(line) + 1]);
       }
-      if (!formula || !line) {
-        return;
-      }
-      var room = line.clientWidth;
-      var wide = formula.getBoundingClientRect().width > room + 1;
-      if (span.classList.contains("course-math-wide") !== wide) {
-        span.classList.toggle("course-math-wide", wide);
+    });
+    found.forEach(function (item) {
+      if (item[0].classList.contains("course-math-wide") !== item[1]) {
+        item[0].classList.toggle("course-math-wide", item[1]);
       }
     });
   }
@@ -53,14 +67,21 @@
   }
 
   function markScrollingBoxes() {
+    var found = [];
     document.querySelectorAll(SCROLLERS).forEach(function (box) {
       var scrolls = box.scrollWidth > box.clientWidth + 1;
-      if (scrolls) {
+      found.push([box, scrolls, scrolls ? scrollPosition(box) : null]);
+    });
+    found.forEach(function (item) {
+      var box = item[0];
+      if (item[1]) {
         if (!box.classList.contains("course-scrolls")) {
           box.classList.add("course-scrolls");
           box.addEventListener("scroll", onScroll, {passive: true});
         }
-        box.dataset.scroll = scrollPosition(box);
+        if (box.dataset.scroll !== item[2]) {
+          box.dataset.scroll = item[2];
+        }
         if (box.getAttribute("tabindex") !== "0") {
           box.dataset.courseTabindex = box.getAttribute("tabindex") || "";
           box.setAttribute("tabindex", "0");
@@ -128,29 +149,51 @@
   }
 
   var pending = false;
+  var observer = null;
+  function pass() {
+    pending = false;
+    nameSliders();
+    markWideInlineFormulas();
+    markScrollingBoxes();
+    if (observer) {
+      observer.takeRecords(); // the changes this pass made itself
+    }
+    // For the tests (tests/test_site.py): the page has been measured once.
+    document.documentElement.dataset.courseMeasured = "yes";
+  }
+
   function schedule() {
     if (!pending) {
       pending = true;
-      window.requestAnimationFrame(function () {
-        pending = false;
-        nameSliders();
-        markWideInlineFormulas();
-        markScrollingBoxes();
-      });
+      window.requestAnimationFrame(pass);
     }
   }
 
   function start() {
     // Content added (the explorers), and content shown: an opened solution
     // or menu changes a class or an open attribute.
-    new MutationObserver(schedule).observe(document.body, {
+    observer = new MutationObserver(schedule);
+    observer.observe(document.body, {
       childList: true, subtree: true, characterData: true,
       attributes: true, attributeFilter: ["class", "open", "hidden"],
     });
     window.addEventListener("resize", schedule);
-    window.addEventListener("load", schedule);
     document.addEventListener("click", hideTooltipOnClick, true);
-    schedule();
+    // The first pass once the page is shown and the browser is idle: it
+    // measures every formula, which is nothing the first paint needs.
+    pending = true;
+    var first = function () {
+      if (window.requestIdleCallback) {
+        window.requestIdleCallback(pass, {timeout: 3000});
+      } else {
+        window.setTimeout(pass, 200);
+      }
+    };
+    if (document.readyState === "complete") {
+      first();
+    } else {
+      window.addEventListener("load", first);
+    }
   }
 
   if (document.readyState === "loading") {
