@@ -155,7 +155,7 @@ $(AXE_JS): Makefile
 
 # Every page of _build/html in Chromium, offline, served on 127.0.0.1.
 test-site: book-strict pdf $(AXE_JS)
-	$(BIN)/python -m pytest -p no:cacheprovider tests/test_site.py
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(WORKERS) --dist loadgroup tests/test_site.py
 
 # Chapter 1 run in JupyterLab in Chromium, as a reader would.
 test-lab: $(STAMP)

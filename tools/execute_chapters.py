@@ -16,7 +16,9 @@ Each notebook runs as myst-nb runs it in the build: jupyter-cache's
 working directory, the timeout of _config.yml, no error allowed unless the cell
 is tagged `raises-exception`), and is stored as myst-nb stores it. Only the
 scheduling differs: `--jobs` notebooks at once (default 2, the cores of the
-machines this course is tested on), so that both cores work. A chapter that
+machines this course is tested on), so that both cores work, the longest
+first (by the cell timings that nbclient stored in the committed notebook when
+it was last executed), so that no long chapter starts last. A chapter that
 fails prints its traceback and is not stored; the script then exits 1.
 """
 
@@ -25,12 +27,28 @@ import concurrent.futures
 import multiprocessing
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def recorded_seconds(path):
+    """The run time of the notebook's last execution, from its cells' timings
+    (metadata `execution`, which nbclient writes); 0 where there are none."""
+    total = 0.0
+    for cell in nbformat.read(path, as_version=4).cells:
+        times = cell.get("metadata", {}).get("execution", {})
+        try:
+            start = datetime.fromisoformat(times["iopub.execute_input"])
+            end = datetime.fromisoformat(times["shell.execute_reply"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        total += (end - start).total_seconds()
+    return total
 
 
 def execute(path, timeout):
@@ -60,7 +78,9 @@ def main(argv=None):
     timeout = config["execute"]["timeout"]
     assert config["execute"].get("allow_errors") is False, "allow_errors must stay off"
     cache = get_cache(str(args.cache))
-    paths = [p.resolve() for p in args.notebooks]
+    paths = sorted(
+        (p.resolve() for p in args.notebooks), key=recorded_seconds, reverse=True
+    )
     failed = []
     start = time.monotonic()
     # Fresh interpreters for the workers: no state of this process (zmq, the
