@@ -17,6 +17,7 @@ vectorised loops hand a leftover tail of fewer than two vectors to a scalar
 loop that calls the C library's exp instead of Sleef's.
 """
 
+import functools
 import os
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
@@ -99,6 +100,23 @@ def assert_bitwise(x, framework, model, what):
 FORMAT_NAMES = list(fw.FORMATS)
 
 
+@functools.cache
+def model(name: str, fmt: str, upstream_gradient: bool = True) -> np.ndarray:
+    """A model's result on inputs(fmt), computed once per session (the float64
+    models emulate every fused multiply-add and take a few seconds)."""
+    x = inputs(fmt)
+    g = upstream(x) if upstream_gradient else np.ones_like(x)
+    return {
+        "torch forward": lambda: fw.torch_sigmoid(x),
+        "torch gradient": lambda: fw.torch_sigmoid_grad(x, g),
+        "jax forward": lambda: fw.jax_sigmoid(x),
+        "jax default gradient": lambda: fw.jax_sigmoid_grad(x, g),
+        "jax highest gradient": lambda: fw.jax_sigmoid_grad(x, g, accuracy="highest"),
+        "sleef exp": lambda: fw.sleef_exp(x),
+        "xla exp": lambda: fw.xla_exp(x),
+    }[name]()
+
+
 @pytest.fixture(scope="module", params=FORMAT_NAMES)
 def case(request):
     x = inputs(request.param)
@@ -116,13 +134,14 @@ def test_torch_sigmoid_and_its_gradient_match_the_model(case):
     t = to_torch(x).requires_grad_(True)
     y = torch.sigmoid(t)
     y.backward(to_torch(g))
-    assert_bitwise(x, from_torch(y, x.dtype), fw.torch_sigmoid(x),
+    assert_bitwise(x, from_torch(y, x.dtype), model("torch forward", fmt),
                    f"torch.sigmoid {fmt}")
-    assert_bitwise(x, from_torch(t.grad, x.dtype), fw.torch_sigmoid_grad(x, g),
+    assert_bitwise(x, from_torch(t.grad, x.dtype), model("torch gradient", fmt),
                    f"torch gradient {fmt}")
     t1 = to_torch(x).requires_grad_(True)
     torch.sigmoid(t1).sum().backward()  # upstream gradient 1
-    assert_bitwise(x, from_torch(t1.grad, x.dtype), fw.torch_sigmoid_grad(x),
+    assert_bitwise(x, from_torch(t1.grad, x.dtype),
+                   model("torch gradient", fmt, upstream_gradient=False),
                    f"torch gradient of the sum {fmt}")
 
 
@@ -143,8 +162,8 @@ def test_jax_sigmoid_and_its_gradient_match_the_model(case, accuracy, jit):
     run = jax.jit(forward_and_vjp) if jit else forward_and_vjp
     y, grad = run(jnp.asarray(x), jnp.asarray(g))
     what = f"jax {accuracy} {'jit' if jit else 'eager'} {fmt}"
-    assert_bitwise(x, np.asarray(y), fw.jax_sigmoid(x), f"{what} forward")
-    assert_bitwise(x, np.asarray(grad), fw.jax_sigmoid_grad(x, g, accuracy=accuracy),
+    assert_bitwise(x, np.asarray(y), model("jax forward", fmt), f"{what} forward")
+    assert_bitwise(x, np.asarray(grad), model(f"jax {accuracy} gradient", fmt),
                    f"{what} gradient")
 
 
@@ -162,10 +181,10 @@ def test_the_exps_are_the_frameworks_and_not_numpys():
         x = inputs(fmt)
         with np.errstate(over="ignore", invalid="ignore"):
             numpy_exp = np.exp(x)
-        torch_exp_in_sigmoid = fw.sleef_exp(x)
-        assert differing(np.asarray(jnp.exp(jnp.asarray(x))), fw.xla_exp(x)).size == 0
-        assert differing(numpy_exp, torch_exp_in_sigmoid).size > 100
-        assert differing(numpy_exp, fw.xla_exp(x)).size > 100
+        xla = model("xla exp", fmt)
+        assert differing(np.asarray(jnp.exp(jnp.asarray(x))), xla).size == 0
+        assert differing(numpy_exp, model("sleef exp", fmt)).size > 100
+        assert differing(numpy_exp, xla).size > 100
 
 
 THRESHOLD_MODELS = {
