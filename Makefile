@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-from-requirements
 BUILD := _build
 SITE := $(BUILD)/html
 
-.PHONY: help install lock widgets-js lint test test-unit test-nbval test-nbval-alone execute-cache book-strict test-book test-pdf test-site test-lab book book-fresh execute lab bench pdf clean
+.PHONY: help install lock widgets-js lint test test-unit test-frameworks test-nbval test-nbval-alone execute-cache book-strict test-book test-pdf test-site test-lab book book-fresh execute lab bench pdf clean
 
 help:
 	@echo "make book | test | lint | pdf | lab | bench | book-fresh | execute | install | lock | widgets-js | clean  (see README.md)"
@@ -33,22 +33,32 @@ $(STAMP): $(LOCK) pyproject.toml
 #   Python from 3.11 on (--universal), with the hashes of every file of each
 #   locked version;
 # - binder/requirements.txt from binder/requirements.in, with the main lock
-#   as constraints: the reader's subset, at the lock's versions and hashes.
+#   as constraints: the reader's subset, at the lock's versions and hashes;
+# - requirements-frameworks.lock from requirements-frameworks.txt, with the
+#   main lock as constraints, so that a package both need has one version.
 # Only PyPI is asked (--no-config and --default-index; the UV_ variables that
 # would add an index or a folder of wheels are unset), so a lock made on a
 # machine whose pip or uv is set up with other indexes still holds PyPI's
-# hashes. Pins already in a lock are kept unless they must change;
-# `make lock UPGRADE=1` takes the newest versions that requirements.txt allows.
+# hashes. The one exception is torch's CPU build, which is not on PyPI: uv
+# reads it from PYTORCH_WHEELS, by default the find-links of pip's
+# configuration where there are any (this development machine keeps the wheel
+# there), else PyTorch's CPU index page, and hashes the file it finds (README,
+# "The environment", compares that digest with the index's).
+# Pins already in a lock are kept unless they must change;
+# `make lock UPGRADE=1` takes the newest versions that the short lists allow.
 UV_COMPILE = env -u UV_INDEX -u UV_INDEX_URL -u UV_EXTRA_INDEX_URL -u UV_DEFAULT_INDEX \
 	-u UV_FIND_LINKS -u UV_CONSTRAINT -u UV_OVERRIDE \
 	$(BIN)/uv pip compile --quiet --no-config --universal --python-version 3.11 \
 	--default-index https://pypi.org/simple --generate-hashes \
 	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+PYTORCH_WHEELS = $(or $(shell $(PYTHON) -m pip config get global.find-links 2>/dev/null),https://download.pytorch.org/whl/cpu/torch/)
 
 lock: $(STAMP)
 	$(UV_COMPILE) --output-file $(LOCK) requirements.txt
 	$(UV_COMPILE) --output-file binder/requirements.txt --constraint $(LOCK) binder/requirements.in
-	@echo "Wrote $(LOCK) and binder/requirements.txt: run make test, then commit them."
+	$(UV_COMPILE) --output-file $(FRAMEWORKS_LOCK) --constraint $(LOCK) \
+		--find-links $(PYTORCH_WHEELS) requirements-frameworks.txt
+	@echo "Wrote $(LOCK), $(FRAMEWORKS_LOCK) and binder/requirements.txt: run make test, then commit them."
 
 # The widget manager that draws the explorers' saved state on the website, and
 # require.js that loads it. myst-nb would take both from CDNs; the site serves
@@ -83,7 +93,7 @@ install: $(STAMP) $(WIDGETS_JS_IF_NPM)
 # ---- tests ---------------------------------------------------------------
 # The browser tests drive the system's Chromium (CHROMIUM overrides the path).
 # The lint runs first: it takes a second and fails before the slow parts.
-test: lint test-unit test-nbval test-book test-pdf test-site test-lab
+test: lint test-unit test-frameworks test-nbval test-book test-pdf test-site test-lab
 
 # ruff (configured in pyproject.toml) over the Python code and, separately, the
 # code cells of the chapters, so that each report has its own count; both run
@@ -97,7 +107,7 @@ lint: $(STAMP)
 	exit $$status
 
 BROWSER_TESTS := --ignore=tests/test_book.py --ignore=tests/test_site.py --ignore=tests/test_jupyterlab.py \
-	--ignore=tests/test_pdf.py
+	--ignore=tests/test_pdf.py --ignore=tests/test_frameworks.py
 
 # pytest-xdist spreads a suite over this many processes (-n); 2 for the two
 # cores the course is tested on. Each process prints nothing until it has a
@@ -107,6 +117,27 @@ WORKERS ?= 2
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider -n $(WORKERS) --doctest-modules code/sigmoid_course \
 		tests $(BROWSER_TESTS)
+
+# The NumPy models of PyTorch and JAX (sigmoid_course.frameworks) against the
+# frameworks themselves, bit for bit. torch and jax (CPU builds) are locked in
+# requirements-frameworks.lock (made by `make lock` from
+# requirements-frameworks.txt with the main lock as constraints, so that a
+# package both need has one version) and installed, hash-checked, into .venv
+# for this target only: readers and Binder never get them. torch's CPU build
+# (2.13.0+cpu) is on PyTorch's CPU index, not on PyPI: where pip does not
+# find it otherwise (this machine has it in pip's find-links), set
+# PYTORCH_INDEX=https://download.pytorch.org/whl/cpu, as the GitHub workflows
+# do; it is added for this install only.
+FRAMEWORKS_LOCK := requirements-frameworks.lock
+FRAMEWORKS_STAMP := $(VENV)/.installed-frameworks
+
+$(FRAMEWORKS_STAMP): $(FRAMEWORKS_LOCK) $(STAMP)
+	$(BIN)/python -m pip install --quiet --require-hashes \
+		$(if $(PYTORCH_INDEX),--extra-index-url $(PYTORCH_INDEX)) -r $(FRAMEWORKS_LOCK)
+	touch $@
+
+test-frameworks: $(FRAMEWORKS_STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider tests/test_frameworks.py
 
 # Every chapter executed once, from a clean kernel, into an empty execution
 # cache (tools/execute_chapters.py, two notebooks at a time): the one

@@ -25,17 +25,20 @@ from pins import (
     parse_lock,
     short_list_vs_lock,
     short_pins,
+    subset_vs_lock,
 )
 
 REQUIREMENTS = ROOT / "requirements.txt"
 LOCK = ROOT / "requirements.lock"
+FRAMEWORKS_LOCK = ROOT / "requirements-frameworks.lock"
 # Each short list and the lock `make lock` writes from it.
 PAIRS = [
     (REQUIREMENTS, LOCK),
-    (ROOT / "requirements-frameworks.txt", ROOT / "requirements-frameworks.lock"),
+    (ROOT / "requirements-frameworks.txt", FRAMEWORKS_LOCK),
 ]
-PAIRS = [(short, lock) for short, lock in PAIRS if short.exists() or lock.exists()]
 MAKE_LOCK = "make lock"
+# torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl on PyTorch's CPU index.
+CPU_WHEEL_SHA256 = "6746dbcbeb526eb61330b76b41ff1b4eb848951103a892eeb080dfa2b264667b"
 
 
 def _entries(lock):
@@ -48,7 +51,6 @@ def _source(short):
 
 @pytest.mark.parametrize("short, lock", PAIRS, ids=[p[0].name for p in PAIRS])
 def test_the_lock_holds_exactly_the_pins_of_its_short_list(short, lock):
-    assert short.exists() and lock.exists(), f"{short.name} without {lock.name}"
     pins = short_pins(short.read_text(encoding="utf-8"), short.name)
     assert short_list_vs_lock(pins, _entries(lock), _source(short)) == []
 
@@ -74,12 +76,20 @@ def test_every_lock_entry_is_an_exact_pin_with_hashes_and_was_made_by_make_lock(
 def test_the_frameworks_lock_agrees_with_the_main_lock():
     # requirements-frameworks.lock is made with requirements.lock as
     # constraints: a package both need is locked at the same version.
-    from pins import subset_vs_lock
+    frameworks = _entries(FRAMEWORKS_LOCK)
+    assert subset_vs_lock(frameworks, _entries(LOCK), shared_only=True) == []
 
-    frameworks = ROOT / "requirements-frameworks.lock"
-    if not frameworks.exists():
-        pytest.skip("no frameworks lock in this checkout")
-    assert subset_vs_lock(_entries(frameworks), _entries(LOCK), shared_only=True) == []
+
+def test_torch_is_the_cpu_build_at_the_digest_of_pytorchs_cpu_index():
+    # PyPI's torch for Linux is the CUDA build; the lock pins the CPU build
+    # and the SHA-256 that PyTorch's CPU index lists for its Python 3.11 Linux
+    # x86_64 wheel (the file `make lock` hashed; README, "The environment").
+    torch = [e for e in _entries(FRAMEWORKS_LOCK) if e.name == "torch"]
+    assert [(e.version, e.hashes) for e in torch] == [
+        ("2.13.0+cpu", ["sha256:" + CPU_WHEEL_SHA256])
+    ]
+    names = {e.name for e in _entries(FRAMEWORKS_LOCK)}
+    assert not {n for n in names if n.startswith(("nvidia-", "triton"))}
 
 
 def test_requirements_txt_pins_every_dependency_and_the_build_backend_of_the_package():
@@ -97,15 +107,24 @@ def _applies(entry):
     return entry.marker is None or Marker(entry.marker).evaluate()
 
 
+def _installed(name):
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
 def test_the_installed_environment_is_the_lock():
     # `make install` and .ci/run install requirements.lock with
-    # --require-hashes; this fails when the environment came from elsewhere.
+    # --require-hashes (and `make test-frameworks` the frameworks' lock on
+    # top, once it has run); this fails when the environment came from
+    # elsewhere.
+    entries = _entries(LOCK)
+    if _installed("torch") is not None:
+        entries += _entries(FRAMEWORKS_LOCK)
     wrong = {}
-    for entry in filter(_applies, _entries(LOCK)):
-        try:
-            found = importlib.metadata.version(entry.name)
-        except importlib.metadata.PackageNotFoundError:
-            found = None
+    for entry in filter(_applies, entries):
+        found = _installed(entry.name)
         if found != entry.version:
             wrong[entry.name] = (entry.version, found)
     assert wrong == {}, "{name: (locked, installed)}"
