@@ -115,7 +115,7 @@ BROWSER_TESTS := --ignore=tests/test_book.py --ignore=tests/test_site.py --ignor
 WORKERS ?= 2
 
 test-unit: $(STAMP)
-	$(BIN)/python -m pytest -p no:cacheprovider -n $(WORKERS) --doctest-modules code/sigmoid_course \
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(WORKERS) --durations=5 --doctest-modules code/sigmoid_course \
 		tests $(BROWSER_TESTS)
 
 # The NumPy models of PyTorch and JAX (sigmoid_course.frameworks) against the
@@ -186,7 +186,7 @@ $(AXE_JS): Makefile
 
 # Every page of _build/html in Chromium, offline, served on 127.0.0.1.
 test-site: book-strict pdf $(AXE_JS)
-	$(BIN)/python -m pytest -p no:cacheprovider -n $(WORKERS) --dist loadgroup tests/test_site.py
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(WORKERS) --dist loadgroup --durations=5 tests/test_site.py
 
 # Chapter 1 run in JupyterLab in Chromium, as a reader would.
 test-lab: $(STAMP)
