@@ -45,6 +45,8 @@ def pytest_collection_modifyitems(config, items):
     # every test of one page goes to the same worker, whose module fixtures
     # (the page visits that test_site.py memoises, the HTTP server) then serve
     # them all, so no page is opened twice for the same look.
+    if not config.pluginmanager.hasplugin("xdist"):
+        return  # `-p no:xdist`: no groups, and no unknown-mark warning
     for item in items:
         if item.path.name in BROWSER_MODULES:
             group = page_of(item) or "other"
