@@ -52,6 +52,7 @@ fixed text, so nbval compares it.
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 import warnings
 from collections.abc import Callable, Sequence
@@ -1206,6 +1207,10 @@ def _network_cases(fn: Callable, report: _Report) -> set[str] | None:
         call = _call(fn, *copies)
         if call.error is not None:
             report.fail(f"{where}: your function raised", [_explain_error(call.error)])
+            shapes = _network_error_mistake(call.error, params)
+            if shapes is not None:
+                report.mistake(shapes)
+                return None
             return matched
         grads = _read_grads(call.value, params, report, where)
         if grads is None:
@@ -1266,6 +1271,30 @@ def _network_cases(fn: Callable, report: _Report) -> set[str] | None:
         }
         matched = names if matched is None else matched & names
     return matched
+
+
+def _network_error_mistake(exc: Exception, params) -> _Mistake | None:
+    """The known mistake that a shape error inside the learner's backward pass
+    points to, from the shapes numpy names in its message."""
+    text = str(exc)
+    widths = [W.shape for W, _ in params]
+    if "could not be broadcast" in text:
+        shapes = [
+            tuple(int(n) for n in found.split(",") if n.strip())
+            for found in re.findall(r"\(([\d,]+)\)", text)
+        ]
+        pairs = {(a[-1], b[-1]) for a in shapes for b in shapes if a and b}
+        if any((n_out, n_in) in pairs for n_in, n_out in widths):
+            return _NETWORK_MISTAKES[1]  # W^T is missing
+    if "mismatch in its core dimension" in text or "not aligned" in text:
+        return _Mistake(
+            "a transpose is missing",
+            "A matrix product had the wrong orientation: the error moves down "
+            "as Delta @ W.T, shape (batch, n_out) times (n_out, n_in), and "
+            "dW = A.T @ Delta, shape (n_in, batch) times (batch, n_out).",
+            _network_variant("none"),
+        )
+    return None
 
 
 def _grads_match(code: Callable, args: tuple, grads) -> bool:
