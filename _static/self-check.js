@@ -25,7 +25,7 @@
 
   function prepareQuestion(question) {
     var prompt = question.querySelector(".self-check-prompt");
-    var group = question.querySelector(".self-check-options .widget-radio-box");
+    var group = question.querySelector(".widget-radio-box");
     var feedback = question.querySelector(".self-check-feedback");
     if (group && prompt) {
       group.setAttribute("role", "radiogroup");
@@ -60,11 +60,15 @@
   }
 
   function start() {
-    // Synchronous on every change: a feedback panel loses its alert role
-    // before the browser builds its accessibility tree.
+    // On every change of the page's elements or of their classes (the widget
+    // manager adds a widget's classes after drawing it): a feedback panel
+    // loses its alert role before the browser builds its accessibility tree.
     new MutationObserver(prepare).observe(document.body, {
-      childList: true, subtree: true,
+      childList: true, subtree: true, attributes: true, attributeFilter: ["class"],
     });
+    // And before any answer, whatever the order in which things were drawn.
+    document.addEventListener("focusin", prepare, true);
+    document.addEventListener("pointerdown", prepare, true);
     prepare();
   }
 
