@@ -67,7 +67,7 @@ lint: $(STAMP)
 	exit $$status
 
 BROWSER_TESTS := --ignore=tests/test_book.py --ignore=tests/test_site.py --ignore=tests/test_jupyterlab.py \
-	--ignore=tests/test_pdf.py
+	--ignore=tests/test_pdf.py --ignore=tests/test_selfchecks_site.py
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider --doctest-modules code/sigmoid_course \
@@ -96,9 +96,10 @@ $(AXE_JS): Makefile
 	tar -xzOf $(BUILD)/vendor.tmp/axe-core-*.tgz package/axe.min.js > $@.tmp && mv $@.tmp $@
 	rm -rf $(BUILD)/vendor.tmp
 
-# Every page of _build/html in Chromium, offline, served on 127.0.0.1.
+# Every page of _build/html in Chromium, offline, served on 127.0.0.1, and
+# every self-check on it answered.
 test-site: book-strict pdf $(AXE_JS)
-	$(BIN)/python -m pytest -p no:cacheprovider tests/test_site.py
+	$(BIN)/python -m pytest -p no:cacheprovider tests/test_site.py tests/test_selfchecks_site.py
 
 # Chapter 1 run in JupyterLab in Chromium, as a reader would.
 test-lab: $(STAMP)

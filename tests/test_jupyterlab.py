@@ -5,9 +5,12 @@ temporary copy of chapters/ (the helpers come from the installed package),
 opens 01-sigmoid.ipynb in the system's Chromium, runs all cells from the Run
 menu, checks that no cell shows an error, then drags the explorer's
 "steepness k" slider and checks that the figure it shows changes (the
-explorer's frames are drawn by the kernel, and switched in the browser). The server
-is shut down through its API (then terminated if need be), also when a test
-fails.
+explorer's frames are drawn by the kernel, and switched in the browser), and
+answers a self-check wrong and then right. Before that, with the notebook
+just opened and no cell run, a self-check drawn from the widget state saved
+in the notebook answers back too (as on Binder before the first run). The
+server is shut down through its API (then terminated if need be), also when
+a test fails.
 """
 
 import json
@@ -23,7 +26,8 @@ import urllib.request
 import pytest
 
 from browser import free_port, offline_context
-from notebooks import ROOT
+from notebooks import ROOT, load
+from sigmoid_course.selfcheck import saved_self_checks
 
 NOTEBOOK = "chapters/01-sigmoid.ipynb"
 SLIDER = "steepness k"
@@ -221,6 +225,51 @@ def _run_all_cells(page, attempts=3):
     raise AssertionError(f"Run All Cells left cells unrun {attempts} times")
 
 
+def _answer_a_self_check(notebook):
+    """Pick a wrong option, then the right one, of the notebook's first
+    self-check question; each time its own feedback must appear."""
+    (q, *_), *_ = (b.questions for b in saved_self_checks(load(ROOT / NOTEBOOK)))
+    question = notebook.locator(".self-check .self-check-question").first
+    question.locator("input[type='radio']").first.wait_for(timeout=60000)
+    feedback = question.locator(".self-check-feedback")
+    assert feedback.locator(".self-check-verdict").count() == 0
+    wrong = next(k for k in range(len(q.labels)) if k != q.answer)
+    for k in (wrong, q.answer):
+        question.locator(".widget-radio-box label").nth(k).click()
+        want = " ".join(q.feedback[k].split())
+        feedback.locator(".self-check-verdict", has_text=want[-30:]).wait_for(
+            timeout=30000
+        )
+        assert " ".join(feedback.inner_text().split()) == want
+        # Here no script of the website runs: the panel is itself an alert.
+        assert feedback.locator('[role="alert"]').count() == 1
+
+
+def test_a_self_check_answers_from_the_saved_state_before_any_cell_runs(
+    browser, lab
+):
+    base, token = lab
+    context, _ = offline_context(browser, base)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(
+            f"{base}/lab/tree/{NOTEBOOK}?token={token}", wait_until="domcontentloaded"
+        )
+        notebook = page.locator(NOTEBOOK_PANEL)
+        notebook.locator(
+            ".jp-Notebook-ExecutionIndicator[data-status='idle']"
+        ).wait_for(timeout=120000)
+        _answer_a_self_check(notebook)
+        assert errors == [], errors
+    except Exception:
+        page.screenshot(path=str(ROOT / "_build" / "jupyterlab-saved-failure.png"))
+        raise
+    finally:
+        context.close()
+
+
 def test_chapter_1_runs_in_jupyterlab_and_its_explorer_redraws(browser, lab):
     base, token = lab
     context, _ = offline_context(browser, base)
@@ -284,6 +333,8 @@ def test_chapter_1_runs_in_jupyterlab_and_its_explorer_redraws(browser, lab):
         )
         after = notebook.locator(FIGURE).first.get_attribute("src")
         assert after != before
+        # A self-check drawn by the kernel answers back.
+        _answer_a_self_check(notebook)
         assert errors == [], errors
     except Exception:
         page.screenshot(path=str(ROOT / "_build" / "jupyterlab-failure.png"))

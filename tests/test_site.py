@@ -15,10 +15,8 @@ the mouse, changes the figure and the printed text to those of its value.
 """
 
 import functools
-import http.server
 import json
 import re
-import threading
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -74,25 +72,6 @@ AXE_EXCEPTIONS = {
         "does not override.",
     ),
 }
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def origin():
-    """_build/html served on a free port of 127.0.0.1, until the module ends."""
-    assert (SITE / "chapters").is_dir(), "no built site: run `make book-strict` first"
-    handler = functools.partial(_QuietHandler, directory=SITE)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
 
 
 # Resolves once MathJax has typeset the page and the widget manager has drawn
