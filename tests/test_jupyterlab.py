@@ -7,10 +7,12 @@ menu, checks that no cell shows an error, then drags the explorer's
 "steepness k" slider and checks that the figure it shows changes (the
 explorer's frames are drawn by the kernel, and switched in the browser), and
 answers a self-check wrong and then right. Before that, with the notebook
-just opened and no cell run, a self-check drawn from the widget state saved
-in the notebook answers back too (as on Binder before the first run). The
-server is shut down through its API (then terminated if need be), also when
-a test fails.
+just opened and no cell run: JupyterLab does not trust it and draws no
+widget, and the self-check shows its questions without the answers (as on
+Binder before the first run); once the notebook is trusted, the self-check
+is drawn from the widget state saved in the notebook and answers back, with
+no cell run. The server is shut down through its API (then terminated if
+need be), also when a test fails.
 """
 
 import json
@@ -89,6 +91,9 @@ def lab(tmp_path_factory):
         os.environ,
         JUPYTER_CONFIG_DIR=str(work / ".jupyter"),
         JUPYTER_RUNTIME_DIR=str(work / ".runtime"),
+        # Its own data directory: the notebooks it trusts (nbsignatures.db)
+        # are forgotten with it, so every run opens Chapter 1 untrusted.
+        JUPYTER_DATA_DIR=str(work / ".data"),
         JUPYTERLAB_SETTINGS_DIR=str(settings),
         JUPYTERLAB_WORKSPACES_DIR=str(work / ".workspaces"),
         IPYTHONDIR=str(work / ".ipython"),
@@ -165,9 +170,12 @@ def _menu(page, menu, item, attempts=5):
 
 
 NOTEBOOK_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+# The prompts of the code cells whose input shows: a self-check's input is
+# collapsed (its placeholder shows no execution count); its widget, drawn
+# by the kernel, shows that it ran.
 PROMPTS = (
     "Array.from(document.querySelectorAll("
-    f"'{NOTEBOOK_PANEL} .jp-CodeCell .jp-InputPrompt'))"
+    f"'{NOTEBOOK_PANEL} .jp-CodeCell:not(:has(.jp-InputPlaceholder)) .jp-InputPrompt'))"
 )
 
 
@@ -245,6 +253,23 @@ def _answer_a_self_check(notebook):
         assert feedback.locator('[role="alert"]').count() == 1
 
 
+def _trust(page, notebook):
+    """Trust the open notebook from the command palette, as a reader would."""
+    palette = page.locator(".lm-CommandPalette-input")
+    for _ in range(5):
+        notebook.locator(".jp-Cell").first.click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("Control+Shift+C")
+        try:
+            palette.wait_for(state="visible", timeout=5000)
+            break
+        except Exception:  # the shortcut went astray while the page settled
+            continue
+    palette.fill("Trust Notebook")
+    page.locator(".lm-CommandPalette-item", has_text="Trust Notebook").first.click()
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+
+
 def test_a_self_check_answers_from_the_saved_state_before_any_cell_runs(
     browser, lab
 ):
@@ -261,6 +286,18 @@ def test_a_self_check_answers_from_the_saved_state_before_any_cell_runs(
         notebook.locator(
             ".jp-Notebook-ExecutionIndicator[data-status='idle']"
         ).wait_for(timeout=120000)
+        # Not trusted: the plain text of the self-check, without its answers.
+        block = saved_self_checks(load(ROOT / NOTEBOOK))[0]
+        shown = notebook.locator(
+            ".jp-OutputArea-output", has_text=f"Self-check: {block.title}"
+        )
+        shown.first.wait_for(timeout=60000)
+        text = shown.first.inner_text()
+        assert block.questions[0].prompt in text
+        assert "Right." not in text and "Not quite." not in text
+        assert notebook.locator(".self-check").count() == 0
+        # Trusted: the widgets, from the saved state, answer back.
+        _trust(page, notebook)
         _answer_a_self_check(notebook)
         assert errors == [], errors
     except Exception:

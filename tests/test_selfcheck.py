@@ -1,9 +1,9 @@
 """Unit tests of sigmoid_course.selfcheck, and of every self-check the chapters save.
 
 A self-check shows the same content twice: as widgets (what a reader
-answers, drawn from the widget state saved in the notebook) and as a
-text/plain answer key beside them (which nbval compares when it re-runs the
-chapter, so the key always says what the package computes now). The tests
+answers, drawn from the widget state saved in the notebook) and as an
+answer key beside them (which nbval compares when it re-runs the chapter,
+so the key always says what the package computes now). The tests
 here check the API's rules, the widgets' structure (the jslink that makes
 the site answer back), that the state read back from every chapter says
 exactly what its key says, that nbval fails when a saved key differs from a
@@ -23,6 +23,7 @@ from ipywidgets.widgets.widget_link import Link
 
 from notebooks import ROOT, chapter_notebooks, load
 from sigmoid_course.selfcheck import (
+    ANSWER_KEY,
     BLOCK_CLASS,
     FEEDBACK_CLASS,
     OPTIONS_CLASS,
@@ -128,12 +129,19 @@ def test_each_question_is_options_linked_in_the_browser_to_feedback_panels():
     assert len(links) == 1  # a jslink: it runs in the browser, without a kernel
 
 
-def test_the_display_is_the_widget_and_a_plain_answer_key():
+def test_the_display_is_the_widget_an_answer_key_and_questions_without_answers():
     block = self_check(_q(), _q("σ(1) > ½?"), title="T")
     bundle = block._repr_mimebundle_()
+    assert set(bundle) == {WIDGET_VIEW, ANSWER_KEY, "text/plain"}
     assert bundle[WIDGET_VIEW]["model_id"] == block.widget.model_id
-    assert bundle["text/plain"] == block.answer_key() == repr(block)
-    key = bundle["text/plain"]
+    # Where JupyterLab draws no widget (an untrusted notebook) it shows the
+    # plain text: the questions, not their answers.
+    plain = bundle["text/plain"]
+    assert plain == block.questions_text()
+    assert "σ(1) > ½?" in plain and "   b) ½" in plain
+    assert "Right" not in plain and "*" not in plain and "σ > 0." not in plain
+    assert bundle[ANSWER_KEY] == block.answer_key() == repr(block)
+    key = bundle[ANSWER_KEY]
     assert key.splitlines()[0] == "Self-check: T (the right answers are marked *)"
     assert "*  b) ½" in key and "   a) 0" in key
     assert "✓ Right. 1/(1 + 1)." in key and "✗ Not quite. σ > 0." in key
@@ -294,7 +302,7 @@ def test_nbval_fails_when_a_saved_answer_key_differs_from_a_re_run(tmp_path):
     output = next(
         o for o in nb["cells"][block.cell]["outputs"] if WIDGET_VIEW in o["data"]
     )
-    key = "".join(output["data"]["text/plain"])
+    key = "".join(output["data"][ANSWER_KEY])
     # Mark the option after the right one of the first question instead.
     lines = key.splitlines()
     marked = next(k for k, line in enumerate(lines) if line.startswith("*"))
@@ -303,7 +311,7 @@ def test_nbval_fails_when_a_saved_answer_key_differs_from_a_re_run(tmp_path):
     )
     lines[marked] = " " + lines[marked][1:]
     lines[swapped] = "*" + lines[swapped][1:]
-    output["data"]["text/plain"] = "\n".join(lines)
+    output["data"][ANSWER_KEY] = "\n".join(lines)
     broken = tmp_path / "broken.ipynb"
     broken.write_text(json.dumps(nb), encoding="utf-8")
     result = subprocess.run(

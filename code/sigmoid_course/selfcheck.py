@@ -35,13 +35,17 @@ website ``_static/self-check.js`` turns the panel's container into a polite
 live region (``aria-live``) instead and names the radio group by its
 question.  Write symbols in Unicode (σ′, ≥, ½): a self-check loads no MathJax.
 
-**What nbval compares.**  Displayed in a notebook, a block gives the widget
-view (which nbval skips: its model ids are random) and a ``text/plain``
-answer key (which nbval compares): every question, every option with its
-feedback, and the right option marked ``*``.  Re-running the chapter
-therefore checks the answers against the package; :func:`saved_self_checks`
-reads the blocks back from a saved notebook's widget state, so a test can
-check that the state a reader sees says the same as the key.
+**What nbval compares.**  Displayed in a notebook, a block gives three
+outputs: the widget view (which nbval skips: its model ids are random), the
+answer key as :data:`ANSWER_KEY` (every question, every option with its
+feedback, the right option marked ``*``), which no front end shows but nbval
+compares, and a ``text/plain`` version with the questions and options only.
+JupyterLab shows that plain text where it will not draw widgets (a notebook
+it does not trust, such as one just opened on Binder), so the answers are
+not given away before the cell runs.  Re-running the chapter checks the
+answers against the package; :func:`saved_self_checks` reads the blocks
+back from a saved notebook's widget state, so a test can check that the
+state a reader sees says the same as the key.
 
 **The cell.**  A self-check cell carries the tags ``self-check`` (the
 reading-time measure skips it, tools/book_pdf.py prints it as an answer key)
@@ -61,6 +65,7 @@ import ipywidgets as widgets
 from ._arrays import check_text
 
 __all__ = [
+    "ANSWER_KEY",
     "MAX_OPTIONS",
     "QUESTIONS_PER_BLOCK",
     "Option",
@@ -86,6 +91,10 @@ BLOCK_CLASS = "self-check"
 QUESTION_CLASS = "self-check-question"
 OPTIONS_CLASS = "self-check-options"
 FEEDBACK_CLASS = "self-check-feedback"
+
+#: The MIME type of the answer key beside the widget: nbval compares it, no
+#: front end renders it.
+ANSWER_KEY = "text/x-sigmoid-course-answer-key"
 
 _VERDICT = {True: "Right.", False: "Not quite."}
 _MARK = {True: "✓", False: "✗"}
@@ -228,6 +237,19 @@ def _feedback_html(option: Option) -> str:
     )
 
 
+def _questions_text(title: str, questions: Iterable[tuple[str, list[str]]]) -> str:
+    """The questions and options as plain text, without the answers."""
+    lines = [f"Self-check: {title}"]
+    for number, (prompt, labels) in enumerate(questions, start=1):
+        lines += ["", f"{number}. {prompt}"] + [f"   {label}" for label in labels]
+    lines += [
+        "",
+        "Run this cell to answer: each option you pick then says why it is",
+        "right or wrong.",
+    ]
+    return "\n".join(lines)
+
+
 def _key_text(title: str, questions: Iterable[tuple[str, list[str], list[str], int]]):
     """The answer key as plain text, from (prompt, labels, feedback, answer) in the
     words a reader sees."""
@@ -244,7 +266,8 @@ class SelfCheck:
     """A block of questions that displays as widgets and as a plain-text answer key.
 
     Made by :func:`self_check`.  ``widget`` is the ipywidgets box a reader
-    answers; ``answer_key()`` the text nbval compares.
+    answers; ``answer_key()`` the text nbval compares; ``questions_text()``
+    the plain text shown where widgets are not drawn.
 
     Used by: the self-checks of the core chapters.
     """
@@ -290,6 +313,39 @@ class SelfCheck:
             ),
         )
 
+    def questions_text(self) -> str:
+        """The questions and their options, without answers or feedback.
+
+        >>> block = self_check(
+        ...     question("σ(0) = ?", wrong("0", "σ > 0."), right("½", "1/(1 + 1).")),
+        ...     question("σ(−x) = ?", right("1 − σ(x)", "Symmetry."),
+        ...              wrong("−σ(x)", "σ is positive.")),
+        ...     title="Definition")
+        >>> print(block.questions_text())
+        Self-check: Definition
+        <BLANKLINE>
+        1. σ(0) = ?
+           a) 0
+           b) ½
+        <BLANKLINE>
+        2. σ(−x) = ?
+           a) 1 − σ(x)
+           b) −σ(x)
+        <BLANKLINE>
+        Run this cell to answer: each option you pick then says why it is
+        right or wrong.
+        """
+        return _questions_text(
+            _text(_inline(self.title)),
+            (
+                (
+                    _text(_inline(q.prompt)),
+                    [_label(k, o.text) for k, o in enumerate(q.options)],
+                )
+                for q in self.questions
+            ),
+        )
+
     @property
     def widget(self) -> widgets.VBox:
         """The block as widgets (made once): a title, then per question its prompt,
@@ -305,7 +361,8 @@ class SelfCheck:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         data = self.widget._repr_mimebundle_()
-        data["text/plain"] = self.answer_key()
+        data["text/plain"] = self.questions_text()
+        data[ANSWER_KEY] = self.answer_key()
         return data
 
     def __repr__(self) -> str:
@@ -383,7 +440,7 @@ class SavedQuestion:
 @dataclass(frozen=True)
 class SavedSelfCheck:
     """A block as saved in a notebook: the cell it is in, its title, its questions,
-    and the ``text/plain`` answer key stored beside the widget view."""
+    and the answer key stored beside the widget view (:data:`ANSWER_KEY`)."""
 
     cell: int
     model_id: str
@@ -482,7 +539,7 @@ def saved_self_checks(notebook: dict) -> list[SavedSelfCheck]:
                     questions=tuple(
                         _saved_question(models, q, links) for q in question_ids
                     ),
-                    key="".join(data.get("text/plain", "")),
+                    key="".join(data.get(ANSWER_KEY, "")),
                 )
             )
     return found
