@@ -66,6 +66,7 @@ from ._arrays import check_text
 
 __all__ = [
     "ANSWER_KEY",
+    "AnswerKeyRenderer",
     "MAX_OPTIONS",
     "QUESTIONS_PER_BLOCK",
     "Option",
@@ -192,6 +193,32 @@ def question(prompt: str, *options: Option) -> Question:
             f"question {prompt!r} must have exactly one right option, got {rights}"
         )
     return Question(prompt, tuple(options))
+
+
+class AnswerKeyRenderer:
+    """How myst-nb renders :data:`ANSWER_KEY` on a page: not at all.
+
+    The page shows the widget (and the PDF an answer key of its own, made by
+    tools/book_pdf.py); the key in the notebook is for nbval.  Registered as
+    the entry point ``myst_nb.mime_renderers`` in pyproject.toml, without
+    which myst-nb warns of an unknown output type (a failure in the strict
+    build).
+
+    >>> from types import SimpleNamespace as Data
+    >>> AnswerKeyRenderer.handle_mime(None, Data(mime_type=ANSWER_KEY), False)
+    []
+    >>> print(AnswerKeyRenderer.handle_mime(None, Data(mime_type="text/plain"), False))
+    None
+
+    Used by: the book's build.
+    """
+
+    mime_priority_overrides = ()
+
+    @staticmethod
+    def handle_mime(renderer, data, inline):
+        """No nodes for the answer key; None (not mine) for every other type."""
+        return [] if data.mime_type == ANSWER_KEY else None
 
 
 def _inline(text: str) -> str:
