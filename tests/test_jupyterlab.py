@@ -15,6 +15,7 @@ no cell run. The server is shut down through its API (then terminated if
 need be), also when a test fails.
 """
 
+import contextlib
 import json
 import os
 import secrets
@@ -270,22 +271,39 @@ def _trust(page, notebook):
     page.locator(".jp-Dialog .jp-mod-accept").click()
 
 
-def test_a_self_check_answers_from_the_saved_state_before_any_cell_runs(
-    browser, lab
-):
-    base, token = lab
-    context, _ = offline_context(browser, base)
+def _open_chapter(page, base, token):
+    """Open Chapter 1 in JupyterLab; return its panel once its kernel is idle."""
+    url = f"{base}/lab/tree/{NOTEBOOK}?token={token}"
+    page.goto(url, wait_until="domcontentloaded")
+    notebook = page.locator(NOTEBOOK_PANEL)
+    notebook.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
+        timeout=120000
+    )
+    return notebook
+
+
+@contextlib.contextmanager
+def _lab_page(browser, lab, failure_png):
+    """A page of JupyterLab, offline but for the server, and the list of its
+    script errors; a screenshot in _build/ if the block fails."""
+    context, _ = offline_context(browser, lab[0])
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
-        page.goto(
-            f"{base}/lab/tree/{NOTEBOOK}?token={token}", wait_until="domcontentloaded"
-        )
-        notebook = page.locator(NOTEBOOK_PANEL)
-        notebook.locator(
-            ".jp-Notebook-ExecutionIndicator[data-status='idle']"
-        ).wait_for(timeout=120000)
+        yield page, errors
+    except Exception:
+        page.screenshot(path=str(ROOT / "_build" / failure_png))
+        raise
+    finally:
+        context.close()
+
+
+def test_a_self_check_answers_from_the_saved_state_before_any_cell_runs(
+    browser, lab
+):
+    with _lab_page(browser, lab, "jupyterlab-saved-failure.png") as (page, errors):
+        notebook = _open_chapter(page, *lab)
         # Not trusted: the plain text of the self-check, without its answers.
         block = saved_self_checks(load(ROOT / NOTEBOOK))[0]
         shown = notebook.locator(
@@ -300,27 +318,11 @@ def test_a_self_check_answers_from_the_saved_state_before_any_cell_runs(
         _trust(page, notebook)
         _answer_a_self_check(notebook)
         assert errors == [], errors
-    except Exception:
-        page.screenshot(path=str(ROOT / "_build" / "jupyterlab-saved-failure.png"))
-        raise
-    finally:
-        context.close()
 
 
 def test_chapter_1_runs_in_jupyterlab_and_its_explorer_redraws(browser, lab):
-    base, token = lab
-    context, _ = offline_context(browser, base)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        page.goto(
-            f"{base}/lab/tree/{NOTEBOOK}?token={token}", wait_until="domcontentloaded"
-        )
-        notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
-        notebook.locator(
-            ".jp-Notebook-ExecutionIndicator[data-status='idle']"
-        ).wait_for(timeout=120000)
+    with _lab_page(browser, lab, "jupyterlab-failure.png") as (page, errors):
+        notebook = _open_chapter(page, *lab)
 
         # The saved outputs carry execution counts too: clear them first, so
         # that a count on every cell proves this run reached it.
@@ -373,8 +375,3 @@ def test_chapter_1_runs_in_jupyterlab_and_its_explorer_redraws(browser, lab):
         # A self-check drawn by the kernel answers back.
         _answer_a_self_check(notebook)
         assert errors == [], errors
-    except Exception:
-        page.screenshot(path=str(ROOT / "_build" / "jupyterlab-failure.png"))
-        raise
-    finally:
-        context.close()

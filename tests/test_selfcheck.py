@@ -13,15 +13,13 @@ re-run, and that no option is a number typed by hand.
 import ast
 import json
 import re
-import subprocess
-import sys
 
 import ipywidgets as widgets
 import pytest
 from ipywidgets.widgets.widget import _instances
 from ipywidgets.widgets.widget_link import Link
 
-from notebooks import ROOT, chapter_notebooks, load
+from notebooks import chapter_notebooks, load, run_nbval
 from sigmoid_course.selfcheck import (
     ANSWER_KEY,
     BLOCK_CLASS,
@@ -314,23 +312,6 @@ def test_nbval_fails_when_a_saved_answer_key_differs_from_a_re_run(tmp_path):
     output["data"][ANSWER_KEY] = "\n".join(lines)
     broken = tmp_path / "broken.ipynb"
     broken.write_text(json.dumps(nb), encoding="utf-8")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "--nbval",
-            "--nbval-current-env",
-            "--nbval-sanitize-with",
-            str(ROOT / "tests" / "nbval_sanitize.cfg"),
-            str(broken),
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = run_nbval(broken)
     assert result.returncode == 1, result.stdout[-2000:]
     assert "1 failed" in result.stdout

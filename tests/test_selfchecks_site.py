@@ -18,7 +18,7 @@ import json
 
 import pytest
 
-from browser import offline_context
+from browser import offline_context, watch
 from notebooks import ROOT, load, toc_notebooks
 from sigmoid_course.selfcheck import saved_self_checks
 
@@ -150,12 +150,7 @@ def test_every_self_check_answers_wrong_and_right_by_keyboard_and_mouse(
     nb, blocks, width, dark = look
     context, refused = offline_context(browser, origin, width=width, dark=dark)
     page = context.new_page()
-    errors, failed = [], []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "response",
-        lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-    )
+    errors, failed = watch(page)
     try:
         page.goto(f"{origin}/chapters/{nb.stem}.html", wait_until="load")
         expected = [q for block in blocks for q in block.questions]

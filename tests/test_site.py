@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from browser import offline_context
+from browser import offline_context, watch
 from notebooks import ROOT, toc_notebooks
 
 SITE = ROOT / "_build" / "html"
@@ -98,12 +98,7 @@ _READY = """async (views) => {
 def _open(context, url):
     """Open url in a new page of context, ready: (page, errors, failed requests)."""
     page = context.new_page()
-    errors, failed = [], []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "response",
-        lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-    )
+    errors, failed = watch(page)
     page.goto(url, wait_until="load")
     views = page.locator(EXPLORER).count()
     page.evaluate(_READY, views)

@@ -345,6 +345,16 @@ class _Mistake:
     code: Callable
 
 
+def _name_the_mistake(report, mistakes: Sequence[_Mistake], matched) -> bool:
+    """Report the first of ``mistakes`` whose name is in ``matched`` (the
+    mistakes that explain every failure); True if one was."""
+    for mistake in mistakes:
+        if matched and mistake.name in matched:
+            report.mistake(mistake)
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """What ``check`` found: ``passed``, the problems (``messages``, one string
@@ -967,10 +977,7 @@ def _check_neuron(fn: Callable, report: _Report) -> None:
             matched = names if matched is None else matched & names
         elif not call.warnings:
             report.ok(f"case {k} ({where}): dw and dx right to 8 digits")
-    for mistake in _NEURON_MISTAKES:
-        if matched and mistake.name in matched:
-            report.mistake(mistake)
-            break
+    _name_the_mistake(report, _NEURON_MISTAKES, matched)
 
 
 # ---- the network -------------------------------------------------------------------
@@ -1182,11 +1189,9 @@ def _relative(got: np.ndarray, want: np.ndarray) -> float:
 
 def _check_network(fn: Callable, report: _Report) -> None:
     matched = _network_cases(fn, report)
-    if matched is not None:
-        for mistake in _NETWORK_MISTAKES:
-            if mistake.name in matched:
-                report.mistake(mistake)
-                return
+    if matched is not None and not _name_the_mistake(
+        report, _NETWORK_MISTAKES, matched
+    ):
         report.note(
             "The output layer's gradients are the place to start: "
             "dW = A^T Delta with Delta = (sigma(z) - y)/batch, then move "
@@ -1460,11 +1465,7 @@ def _check_gain(fn: Callable, report: _Report) -> None:
             if _same(np.array(_quiet(m.code, W, z)), np.array(have), rtol=1e-9)
         }
         matched = names if matched is None else matched & names
-    if matched:
-        for mistake in _GAIN_MISTAKES:
-            if mistake.name in matched:
-                report.mistake(mistake)
-                return
+    _name_the_mistake(report, _GAIN_MISTAKES, matched)
 
 
 # ---- the registry ------------------------------------------------------------------

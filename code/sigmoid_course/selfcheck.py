@@ -327,51 +327,43 @@ class SelfCheck:
            b) −σ(x)
              ✗ Not quite. σ is positive.
         """
-        return _key_text(
-            _text(_inline(self.title)),
-            (
-                (
-                    _text(_inline(q.prompt)),
-                    [_label(k, o.text) for k, o in enumerate(q.options)],
-                    [_text(_feedback_html(o)) for o in q.options],
-                    q.answer,
-                )
-                for q in self.questions
-            ),
-        )
+        return _key_text(_text(_inline(self.title)), self._as_read())
 
     def questions_text(self) -> str:
         """The questions and their options, without answers or feedback.
 
-        >>> block = self_check(
-        ...     question("σ(0) = ?", wrong("0", "σ > 0."), right("½", "1/(1 + 1).")),
-        ...     question("σ(−x) = ?", right("1 − σ(x)", "Symmetry."),
-        ...              wrong("−σ(x)", "σ is positive.")),
-        ...     title="Definition")
-        >>> print(block.questions_text())
-        Self-check: Definition
+        >>> q = question("σ(0) = ?", wrong("0", "σ > 0."), right("½", "1/(1 + 1)."))
+        >>> print(self_check(q, q, title="Twice").questions_text())
+        Self-check: Twice
         <BLANKLINE>
         1. σ(0) = ?
            a) 0
            b) ½
         <BLANKLINE>
-        2. σ(−x) = ?
-           a) 1 − σ(x)
-           b) −σ(x)
+        2. σ(0) = ?
+           a) 0
+           b) ½
         <BLANKLINE>
         Run this cell to answer: each option you pick then says why it is
         right or wrong.
         """
         return _questions_text(
             _text(_inline(self.title)),
-            (
-                (
-                    _text(_inline(q.prompt)),
-                    [_label(k, o.text) for k, o in enumerate(q.options)],
-                )
-                for q in self.questions
-            ),
+            ((prompt, labels) for prompt, labels, _, _ in self._as_read()),
         )
+
+    def _as_read(self) -> list[tuple[str, list[str], list[str], int]]:
+        """Per question, the words a reader sees: the prompt, the option labels,
+        each option's feedback; and the right option's position."""
+        return [
+            (
+                _text(_inline(q.prompt)),
+                [_label(k, o.text) for k, o in enumerate(q.options)],
+                [_text(_feedback_html(o)) for o in q.options],
+                q.answer,
+            )
+            for q in self.questions
+        ]
 
     @property
     def widget(self) -> widgets.VBox:
