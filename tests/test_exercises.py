@@ -223,12 +223,12 @@ def sigmoid_in_place(x):
 
 
 SIGMOID_MISTAKES = [
-    (sigmoid_one_liner, ("one-liner", "709.78")),
-    (sigmoid_from_exp_x, ("e^x/(1 + e^x)", "NaN")),
-    (sigmoid_where_both_branches, ("np.where", "both branches")),
+    (sigmoid_one_liner, ("known mistake: the one-liner", "709.78")),
+    (sigmoid_from_exp_x, ("known mistake: e^x/(1 + e^x)", "NaN")),
+    (sigmoid_where_both_branches, ("known mistake: np.where", "both branches")),
     (sigmoid_with_math_exp, ("math", "np.exp")),
-    (sigmoid_tanh, ("tanh", "cancels")),
-    (sigmoid_float32, ("float32",)),
+    (sigmoid_tanh, ("known mistake: (1 + tanh(x/2))/2", "cancels")),
+    (sigmoid_float32, ("known mistake: computing in float32",)),
     (sigmoid_flattened, ("shape (24,)", "expected (4, 6)")),
     (sigmoid_in_place, ("changes its input",)),
 ]
@@ -269,11 +269,11 @@ def sigmoid_prime_plus(x):
 
 
 SIGMOID_PRIME_MISTAKES = [
-    (sigmoid_prime_cancelling, ("s(1 - s)", "x = 20")),
-    (sigmoid_prime_one_liner_s, ("s(1 - s)", "x = 20")),
-    (sigmoid_prime_textbook_quotient, ("e^(-x)/(1 + e^(-x))^2", "-709.78")),
-    (sigmoid_prime_no_square, ("without the square",)),
-    (sigmoid_prime_plus, ("s(1 + s)",)),
+    (sigmoid_prime_cancelling, ("known mistake: s(1 - s)", "x = 20")),
+    (sigmoid_prime_one_liner_s, ("known mistake: s(1 - s)", "x = 20")),
+    (sigmoid_prime_textbook_quotient, ("known mistake: e^(-x)/(1 + e^(-x))^2",)),
+    (sigmoid_prime_no_square, ("known mistake: e^(-x)/(1 + e^(-x)) without",)),
+    (sigmoid_prime_plus, ("known mistake: s(1 + s)",)),
 ]
 
 
