@@ -256,16 +256,10 @@ def _answer_a_self_check(notebook):
 
 def _trust(page, notebook):
     """Trust the open notebook from the command palette, as a reader would."""
+    notebook.locator(".jp-Cell").first.click()
+    _menu(page, "View", "Activate Command Palette")
     palette = page.locator(".lm-CommandPalette-input")
-    for _ in range(5):
-        notebook.locator(".jp-Cell").first.click()
-        page.keyboard.press("Escape")
-        page.keyboard.press("Control+Shift+C")
-        try:
-            palette.wait_for(state="visible", timeout=5000)
-            break
-        except Exception:  # the shortcut went astray while the page settled
-            continue
+    palette.wait_for(state="visible", timeout=30000)
     palette.fill("Trust Notebook")
     page.locator(".lm-CommandPalette-item", has_text="Trust Notebook").first.click()
     page.locator(".jp-Dialog .jp-mod-accept").click()
