@@ -107,7 +107,7 @@ lint: $(STAMP)
 	exit $$status
 
 BROWSER_TESTS := --ignore=tests/test_book.py --ignore=tests/test_site.py --ignore=tests/test_jupyterlab.py \
-	--ignore=tests/test_pdf.py --ignore=tests/test_frameworks.py
+	--ignore=tests/test_pdf.py --ignore=tests/test_frameworks.py --ignore=tests/test_selfchecks_site.py
 
 # pytest-xdist spreads a suite over this many processes (-n); 2 for the two
 # cores the course is tested on. Each process prints nothing until it has a
@@ -184,9 +184,10 @@ $(AXE_JS): Makefile
 	tar -xzOf $(BUILD)/vendor.tmp/axe-core-*.tgz package/axe.min.js > $@.tmp && mv $@.tmp $@
 	rm -rf $(BUILD)/vendor.tmp
 
-# Every page of _build/html in Chromium, offline, served on 127.0.0.1.
+# Every page of _build/html in Chromium, offline, served on 127.0.0.1, and
+# every self-check on it answered.
 test-site: book-strict pdf $(AXE_JS)
-	$(BIN)/python -m pytest -p no:cacheprovider -n $(WORKERS) --dist loadgroup --durations=5 tests/test_site.py
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(WORKERS) --dist loadgroup --durations=5 tests/test_site.py tests/test_selfchecks_site.py
 
 # Chapter 1 run in JupyterLab in Chromium, as a reader would.
 test-lab: $(STAMP)

@@ -1,17 +1,24 @@
-"""The browser fixture shared by tests/test_site.py and tests/test_jupyterlab.py,
-and the grouping of the browser tests for pytest-xdist.
+"""The fixtures shared by the browser tests (tests/test_site.py,
+tests/test_selfchecks_site.py and tests/test_jupyterlab.py), and the grouping
+of the browser tests for pytest-xdist.
 
 Only fixtures and hooks live here; the helpers they use are in tests/browser.py.
 """
 
+import functools
+import http.server
+import threading
 from pathlib import Path
 
 import pytest
 
 from browser import launch_chromium
+from notebooks import ROOT
+
+SITE = ROOT / "_build" / "html"
 
 # The test modules whose tests open pages of the site in the browser.
-BROWSER_MODULES = {"test_site.py", "test_jupyterlab.py"}
+BROWSER_MODULES = {"test_site.py", "test_selfchecks_site.py", "test_jupyterlab.py"}
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +29,25 @@ def browser():
     """
     with launch_chromium() as chromium:
         yield chromium
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def origin():
+    """_build/html served on a free port of 127.0.0.1, until the module ends."""
+    assert (SITE / "chapters").is_dir(), "no built site: run `make book-strict` first"
+    handler = functools.partial(_QuietHandler, directory=SITE)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
 
 
 def page_of(item):
