@@ -110,8 +110,8 @@ def main() -> None:
     print(f"  product of one-liners, where sigma' is normal ({normal} inputs): "
           f"largest error {worst_product:.2f} u at x = {worst_x!r}, "
           f"above 4u at {above_4u} inputs")
-    print(f"  package sigmoid: largest error {worst_sigma:.4f} ulp; "
-          f"sigmoid_prime: {worst_prime:.4f} ulp")
+    print(f"  package sigmoid: largest error {worst_sigma:.10f} ulp; "
+          f"sigmoid_prime: {worst_prime:.10f} ulp")
 
     count, missed, missed_prime = 0, [], 0
     for x in blocks(2.0**-30, 2.0**-10):

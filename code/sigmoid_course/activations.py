@@ -184,7 +184,7 @@ def sigmoid(x: ArrayLike) -> np.ndarray:
     ulp on float64 inputs, and subnormal results are correctly rounded.
     float16 results are correctly rounded at every input; float32 results at
     every float32 with |x| ≥ 2⁻¹⁰, but rounding twice (to float64, then to
-    float32) misses the nearest float32 at a few tiny x such as 11·2⁻²³,
+    float32) misses the nearest float32 at 85 tiny x, such as 11·2⁻²³,
     where the float64 result is exactly halfway between two float32s
     (tests/test_ch6_bounds.py, benchmarks/float32_every_value.py).
     The result is 1.0 from x = 54 ln 2 ≈ 37.43 (float64), where 1.0 is the
