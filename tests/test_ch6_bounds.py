@@ -93,8 +93,8 @@ def test_package_sigmoid_and_prime_stay_within_their_ulp_bounds(fmt, sigma_bound
     strict = fmt != "float64"  # below 0.5 ulp: the nearest float every time
     assert sigma.max() < sigma_bound if strict else sigma.max() <= sigma_bound
     assert prime.max() < prime_bound if strict else prime.max() <= prime_bound
-    if fmt == "float64":  # not vacuous: the largest errors found are in the sweep
-        assert sigma.max() > 2.0 and prime.max() > 2.7
+    if fmt == "float64":  # not vacuous: well above correct rounding (2.04 and
+        assert sigma.max() > 1.5 and prime.max() > 2.3  # 2.80 here, with FOUND)
 
 
 def test_package_results_are_correctly_rounded_where_they_are_subnormal():
@@ -185,7 +185,9 @@ def test_product_form_from_one_liners_is_within_a_few_u_until_exp_overflows(
     u = LD(np.finfo(fmt).eps) / 2
     normal = exact >= np.finfo(fmt).tiny
     relative = np.abs(product.astype(LD) - exact)[normal] / exact[normal] / u
-    assert relative.max() <= bound and relative.max() > bound - 0.1
+    # The lower bound keeps the test from passing vacuously; it is loose because
+    # the worst inputs depend on NumPy's exp (measured: 3.94u and 5.49u).
+    assert relative.max() <= bound and relative.max() > bound - 0.6
     assert np.array_equal(product == 0, np.abs(x) > zero_from)
     if fmt == "float32":
         assert np.count_nonzero(relative > 4) > 10  # "within 4u" was false
@@ -263,7 +265,7 @@ def test_complex_step_is_within_a_few_ulp_until_h_sigma_prime_underflows():
     inside = np.abs(x) <= 662
     estimate = complex_step_derivative(sigmoid, x[inside])
     error = ulp_error_fast(estimate, sigmoid_prime_reference_fast(x[inside]))
-    assert 4.9 < error.max() <= 5.0  # measured 4.94 ulp (4.27 without FOUND)
+    assert 4.2 < error.max() <= 5.0  # measured 4.94 ulp (4.27 without FOUND)
     # Beyond, h·σ′(x) with h = 1e−20 falls below the subnormal range: the
     # estimate is 0 where σ′ is still a normal or subnormal float64.
     outside = x[(np.abs(x) > 700) & (np.abs(x) < 740)]
