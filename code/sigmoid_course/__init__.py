@@ -9,7 +9,7 @@ One module per idea: :mod:`activations` (σ, its derivatives and relatives),
 (high-precision references and ulp errors), :mod:`datasets` (small seeded
 data sets), :mod:`neuron` (one neuron by hand: its computational graph and
 the loss at its output), :mod:`network` (a small network and its single
-backward pass), :mod:`gradient_flow` (how gradients shrink from layer to
+backward pass, one network or a stack of them), :mod:`gradient_flow` (how gradients shrink from layer to
 layer, measured), :mod:`logistic_regression` (its gradient, Hessian and
 Newton's method), :mod:`softmax` (many classes), :mod:`gates` (SiLU, GLU and
 recurrent gates), :mod:`plotting` (the shared figure style) and
@@ -52,6 +52,7 @@ from .network import (
     forward,
     hidden_bias_gradient_norms,
     init_params,
+    init_params_stack,
     loss_and_grads,
     predict,
     predict_proba,
@@ -98,6 +99,7 @@ __all__ = [
     "gradient_norm_explorer",
     "hidden_bias_gradient_norms",
     "init_params",
+    "init_params_stack",
     "initial_gradient_norms",
     "layer_gains",
     "layer_statistics",
