@@ -276,8 +276,8 @@ def test_glu_refuses_mismatched_shapes():
     (dict(steps=2.0), TypeError, "steps must be an integer"),
     (dict(seeds=1.5), TypeError, "seeds must be a non-negative integer"),
     (dict(seeds=[]), ValueError, "seeds must hold at least one seed"),
-    (dict(seeds=[0, -1]), ValueError, "each seed must be at least 0"),
-    (dict(seeds=[0, 2.0]), TypeError, "each seed must be an integer"),
+    (dict(seeds=[0, -1]), ValueError, r"seeds\[1\] must be at least 0"),
+    (dict(seeds=[0, 2.0]), TypeError, r"seeds\[1\] must be an integer"),
     (dict(forget_bias="one"), TypeError, "forget_bias must be"),
     (dict(forget_bias=np.inf), ValueError, "forget_bias must be finite"),
 ])

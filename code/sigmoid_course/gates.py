@@ -12,7 +12,14 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._arrays import as_numeric_array, as_result, check_count, check_real, is_integer
+from ._arrays import (
+    as_numeric_array,
+    as_result,
+    check_count,
+    check_real,
+    check_seeds,
+    is_integer,
+)
 from .activations import sigmoid, sigmoid_prime
 
 __all__ = [
@@ -150,13 +157,10 @@ def _check_seeds(seeds):
     """Return ``(seeds as a list of ints, single)`` for one seed or a sequence."""
     if is_integer(seeds):
         return [check_count(seeds, "seeds", 0)], True
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
-        raise TypeError(f"seeds must be a non-negative integer or a sequence of "
-                        f"them, got {type(seeds).__name__}")
-    seeds = [check_count(s, "each seed", 0) for s in seeds]
-    if not seeds:
-        raise ValueError("seeds must hold at least one seed, got none")
-    return seeds, False
+    if not isinstance(seeds, (list, tuple, range, np.ndarray)):
+        raise TypeError(f"seeds must be a non-negative integer or a list or range "
+                        f"of them, got {type(seeds).__name__}")
+    return check_seeds(seeds), False
 
 
 def _cells(kind, n_hidden, steps, seeds, forget_bias):
