@@ -187,7 +187,7 @@ def sigmoid(x: ArrayLike) -> np.ndarray:
     array([0. , 0.5, 1. ])
 
     Explained in: Chapter 1, "The sigmoid function"; the floating-point side
-    in Chapter 2, "Computing σ' in floating point".
+    in Chapter 6, "σ and σ′ in floating point".
     """
     x, dtype = _as_input(x)
     if x.dtype.kind == "f":
@@ -212,8 +212,9 @@ def sigmoid_prime(x: ArrayLike) -> np.ndarray:
     >>> print(f"{float(sigmoid_prime(40.0)):.4e}")
     4.2484e-18
 
-    Explained in: Chapter 2, "The derivative of the sigmoid" (derivation and
-    "Computing σ' in floating point").
+    Explained in: Chapter 2, "Three derivations" and "The tails and
+    saturation" (the form in |x|); the floating-point side in Chapter 6,
+    "σ and σ′ in floating point".
     """
     x, dtype = _as_input(x)
     if x.dtype.kind == "f":
@@ -241,7 +242,8 @@ def sigmoid_second(x: ArrayLike) -> np.ndarray:
     >>> print(f"{float(sigmoid_second(-1.0)):+.6f}")
     +0.090858
 
-    Explained in: Chapter 2, "Properties of σ'" (the inflection point).
+    Explained in: Chapter 5, "The second derivative and the inflection point
+    of σ".
     """
     x, dtype = _as_input(x)
     if x.dtype.kind == "f":

@@ -39,7 +39,7 @@ def sigmoid_reference(x: ArrayLike) -> np.ndarray:
     >>> str(sigmoid_reference(1.0)[()])[:12]
     '0.7310585786'
 
-    Explained in: Chapter 2, "Computing σ' in floating point".
+    Explained in: Chapter 6, "σ and σ′ in floating point".
     """
 
     def formula(d):
@@ -58,7 +58,7 @@ def sigmoid_prime_reference(x: ArrayLike) -> np.ndarray:
     >>> str(sigmoid_prime_reference(0.0)[()])
     '0.25'
 
-    Explained in: Chapter 2, "Computing σ' in floating point".
+    Explained in: Chapter 2, "Checking the formula numerically".
     """
 
     def formula(d):
@@ -80,7 +80,7 @@ def ulp_error(computed: ArrayLike, reference: np.ndarray) -> np.ndarray:
     >>> float(ulp_error(np.float64(0.1), np.array(Decimal("0.1"), dtype=object)))
     0.4
 
-    Explained in: Chapter 2, "Computing σ' in floating point".
+    Explained in: Chapter 6, "σ and σ′ in floating point".
     """
     if isinstance(computed, (str, bytes)) or np.asarray(computed).dtype.kind != "f":
         raise TypeError(
