@@ -46,7 +46,7 @@ failed speed target is printed as FAIL but does not change the exit status,
 because timings on a shared machine are noisy and accuracy and memory figures
 are not.
 
-Explained in: Chapter 2, "Computing σ' in floating point".
+Explained in: Chapter 6, "σ and σ′ in floating point".
 """
 
 from __future__ import annotations
