@@ -205,8 +205,9 @@ def sigmoid_prime(x: ArrayLike) -> np.ndarray:
     The textbook σ(x)(1 − σ(x)) cancels to 0 once σ(x) rounds to 1 (in
     float64 from x = 53 ln 2 ≈ 36.74 with the one-liner σ, from 54 ln 2 ≈
     37.43 with a correctly rounded one, where the true value is still about
-    5.6e−17), and loses relative accuracy long before; this form, with the rounding of 1 + e
-    compensated for real input, stays within 4 ulp everywhere.
+    5.6e−17), and loses relative accuracy long before; this form, with the
+    rounding of 1 + e compensated for real input, stays within 4 ulp
+    everywhere.
 
     >>> float(sigmoid_prime(0.0))
     0.25
