@@ -31,7 +31,15 @@ from .derivatives import (
     numerical_gradient,
     relative_error,
 )
-from .gates import glu, glu_gradients, recurrent_jacobian_norms, silu, silu_prime
+from .gates import (
+    ForgetGateGradients,
+    forget_gate_gradients,
+    glu,
+    glu_gradients,
+    recurrent_jacobian_norms,
+    silu,
+    silu_prime,
+)
 from .gradient_flow import (
     chain_factors,
     initial_gradient_norms,
@@ -75,7 +83,9 @@ from .widgets import (
 )
 
 __all__ = [
+    "ForgetGateGradients",
     "LogisticRegressionFit",
+    "forget_gate_gradients",
     "fit_logistic_regression",
     "glu",
     "glu_gradients",
