@@ -138,7 +138,7 @@ def sigmoid_neuron(w: ArrayLike, x: ArrayLike) -> NeuronGradients:
     computed from the output f stored by the forward pass, one subtraction
     and one multiplication.  ``steps`` holds that single gate.  The price is
     the right tail: once f rounds to 1 (z ≥ 36.74) f(1 − f) is 0 instead of
-    about e^(−z), the cancellation of Chapter 2, where
+    about e^(−z), the cancellation of Chapter 6, where
     :func:`~sigmoid_course.activations.sigmoid_prime` stays accurate.
 
     >>> r = sigmoid_neuron([2.0, -3.0, -3.0], [-1.0, -2.0])
