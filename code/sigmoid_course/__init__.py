@@ -24,7 +24,7 @@ from .activations import (
     sigmoid_second,
     softplus,
 )
-from .datasets import gaussian_clusters, two_moons, xor
+from .datasets import gaussian_clusters, two_moons, two_moons_posterior, xor
 from .derivatives import (
     central_difference,
     complex_step_derivative,
@@ -127,6 +127,7 @@ __all__ = [
     "train",
     "train_neuron",
     "two_moons",
+    "two_moons_posterior",
     "xor",
     "ulp_error",
     "use_course_style",
