@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 from sigmoid_course import numerical_gradient, sigmoid, train
-from sigmoid_course.precision import sigmoid_prime_reference
 from sigmoid_course.neuron import (
     loss_gradient_wrt_logit,
     neuron_loss,
@@ -20,6 +19,7 @@ from sigmoid_course.neuron import (
     sigmoid_neuron_by_gates,
     train_neuron,
 )
+from sigmoid_course.precision import sigmoid_prime_reference
 
 # CS231n, "Backpropagation, Intuitions": f = σ(w0 x0 + w1 x1 + w2).
 W_CS231N, X_CS231N = [2.0, -3.0, -3.0], [-1.0, -2.0]

@@ -25,9 +25,9 @@ import numpy as np
 from matplotlib.patches import FancyArrowPatch, Rectangle
 from numpy.typing import ArrayLike
 
-from .network import forward, loss_and_grads
 from ._arrays import check_real_array
 from .activations import sigmoid
+from .network import forward, loss_and_grads
 from .neuron import sigmoid_neuron_by_gates
 from .plotting import COLORS
 

@@ -76,7 +76,9 @@ def _check_grads(grads, params) -> list:
     checked = []
     for k, ((W, b), pair) in enumerate(zip(params, grads), start=1):
         if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-            raise ValueError(f"grads[{k - 1}] must be a pair (dW{k}, db{k}), got {pair!r}")
+            raise ValueError(
+                f"grads[{k - 1}] must be a pair (dW{k}, db{k}), got {pair!r}"
+            )
         dW = check_real_array(pair[0], f"dW{k}")
         db = check_real_array(pair[1], f"db{k}")
         for name, got, want in ((f"dW{k}", dW, W), (f"db{k}", db, b)):
@@ -210,6 +212,7 @@ def gradient_cost(layer_sizes: Sequence[int], batch: int) -> GradientCost:
     pairs = list(zip(sizes[:-1], sizes[1:]))
     forward_cost = sum(batch * n_in * n_out for n_in, n_out in pairs)
     # ∂L/∂W = Aᵀ Δ in every layer; Δ Wᵀ in every layer but the first.
-    backward_cost = forward_cost + sum(batch * n_in * n_out for n_in, n_out in pairs[1:])
+    below_first = sum(batch * n_in * n_out for n_in, n_out in pairs[1:])
+    backward_cost = forward_cost + below_first
     parameters = sum(n_in * n_out + n_out for n_in, n_out in pairs)
     return GradientCost(parameters, forward_cost, backward_cost)
