@@ -13,7 +13,11 @@ import numpy as np
 import pytest
 
 from sigmoid_course import init_params, loss_and_grads
-from sigmoid_course.diagrams import draw_network_backward, draw_neuron_graph
+from sigmoid_course.diagrams import (
+    draw_decision_boundary,
+    draw_network_backward,
+    draw_neuron_graph,
+)
 
 
 def _minus(text):
@@ -140,3 +144,30 @@ def test_network_diagram_rejects_more_than_one_example_and_wide_layers():
     wide = init_params([2, 8, 1], np.random.default_rng(0))
     with pytest.raises(ValueError, match="at most 5 units"):
         draw_network_backward(wide, [0.0, 0.0], 1)
+
+
+def test_decision_boundary_shades_the_class_the_network_predicts():
+    # One unit with logit x0 - 1: class 1 exactly right of x0 = 1.
+    line = [(np.array([[1.0], [0.0]]), np.array([-1.0]))]
+    X = np.array([[0.0, 0.0], [2.0, 1.0], [0.5, -1.0], [1.5, 2.0]])
+    y = np.array([[0], [1], [0], [1]])
+    fig, ax = draw_decision_boundary(line, X, y, posterior=lambda P: P[:, 0] > 1.0)
+    try:
+        filled = ax.collections[0]
+        # Two shaded regions, and their common edge lies at x0 = 1.
+        edges = [p.vertices for p in filled.get_paths() if len(p.vertices)]
+        assert len(edges) == 2
+        right = max(edges, key=lambda v: v[:, 0].mean())
+        assert right[:, 0].min() == pytest.approx(1.0, abs=0.05)
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert labels == ["best possible boundary", "y = 0", "y = 1"]
+    finally:
+        plt.close(fig)
+
+
+def test_decision_boundary_rejects_data_that_is_not_two_dimensional():
+    net = init_params([3, 1], np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"\(n, 2\)"):
+        draw_decision_boundary(net, np.zeros((4, 3)), np.zeros((4, 1)))
+    with pytest.raises(TypeError, match="posterior"):
+        draw_decision_boundary(net, np.zeros((4, 2)), np.zeros((4, 1)), posterior=1)

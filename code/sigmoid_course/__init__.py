@@ -9,7 +9,9 @@ One module per idea: :mod:`activations` (σ, its derivatives and relatives),
 (high-precision references and ulp errors), :mod:`datasets` (small seeded
 data sets), :mod:`neuron` (one neuron by hand: its computational graph and
 the loss at its output), :mod:`network` (a small network and its single
-backward pass), :mod:`gradient_flow` (how gradients shrink from layer to
+backward pass), :mod:`gradient_check` (checking it against finite differences,
+and what each costs), :mod:`diagrams` (pictures of networks drawn from computed
+values), :mod:`gradient_flow` (how gradients shrink from layer to
 layer, measured), :mod:`logistic_regression` (its gradient, Hessian and
 Newton's method), :mod:`softmax` (many classes), :mod:`gates` (SiLU, GLU and
 recurrent gates), :mod:`plotting` (the shared figure style) and
@@ -32,6 +34,7 @@ from .derivatives import (
     relative_error,
 )
 from .gates import glu, glu_gradients, recurrent_jacobian_norms, silu, silu_prime
+from .gradient_check import gradient_check, gradient_cost
 from .gradient_flow import (
     chain_factors,
     initial_gradient_norms,
@@ -95,6 +98,8 @@ __all__ = [
     "complex_step_derivative",
     "forward",
     "gaussian_clusters",
+    "gradient_check",
+    "gradient_cost",
     "gradient_norm_explorer",
     "hidden_bias_gradient_norms",
     "init_params",

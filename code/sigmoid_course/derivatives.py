@@ -88,10 +88,13 @@ def complex_step_derivative(f: Callable, x: ArrayLike, h: float = 1e-20) -> np.n
     return as_result(value.imag / step, dtype)
 
 
-# Central-difference stencils: (offsets in units of h, weights, divisor of h).
+# Central-difference stencils: the offsets k (in units of h) of the symmetric
+# pairs L(p + kh), L(p − kh), the weight of each pair's difference, and the
+# divisor of h.  Differencing each pair first makes a loss that does not
+# change give exactly 0 (−L + 8L − 8L + L, summed left to right, does not).
 _STENCILS = {
-    2: ((1.0, -1.0), (1.0, -1.0), 2.0),
-    4: ((2.0, 1.0, -1.0, -2.0), (-1.0, 8.0, -8.0, 1.0), 12.0),
+    2: ((1.0,), (1.0,), 2.0),
+    4: ((1.0, 2.0), (8.0, -1.0), 12.0),
 }
 _DEFAULT_STEP = {2: 1e-5, 4: 1e-3}
 
@@ -107,9 +110,11 @@ def numerical_gradient(
     """Return finite-difference gradients of ``loss()`` with respect to each array.
 
     ``order=4`` (the default) uses the fourth-order central difference
-    (−L(p + 2h) + 8L(p + h) − 8L(p − h) + L(p − 2h)) / (12h), with h = 1e−3 by
-    default; ``order=2`` the two-point (L(p + h) − L(p − h)) / (2h), with
-    CS231n's customary h = 1e−5 by default.  The truncation errors are O(h⁴)
+    (8[L(p + h) − L(p − h)] − [L(p + 2h) − L(p − 2h)]) / (12h), with h = 1e−3
+    by default; ``order=2`` the two-point (L(p + h) − L(p − h)) / (2h), with
+    CS231n's customary h = 1e−5 by default.  Each symmetric pair is
+    differenced first, so a parameter the loss does not depend on gets a
+    gradient of exactly 0.  The truncation errors are O(h⁴)
     and O(h²), the rounding error of both about ε·|L|/h.  ``loss`` takes no
     arguments and reads the arrays (float64), which are perturbed in place one
     element at a time and restored afterwards, even if ``loss`` raises.  Two
@@ -171,8 +176,9 @@ def numerical_gradient(
             values = []
             try:
                 for offset in offsets:
-                    array[where] = original + offset * step
-                    values.append(_loss_value(loss, problems))
+                    for sign in (1.0, -1.0):
+                        array[where] = original + sign * offset * step
+                        values.append(_loss_value(loss, problems))
             finally:  # a loss that raises must not leave the parameter perturbed
                 array[where] = original
             if not all(np.all(np.isfinite(v)) for v in values):
@@ -180,7 +186,11 @@ def numerical_gradient(
                     f"loss() must return finite values, got {values} around "
                     f"arrays[{k}][{index}]"
                 )
-            grad[where] = sum(w * v for w, v in zip(weights, values)) / (divisor * step)
+            # values holds L(p + kh), L(p − kh) for each offset k in turn.
+            total = 0.0
+            for j, weight in enumerate(weights):
+                total = total + weight * (values[2 * j] - values[2 * j + 1])
+            grad[where] = total / (divisor * step)
         grads.append(grad)
     return grads
 

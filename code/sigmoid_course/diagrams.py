@@ -1,6 +1,6 @@
-"""Diagrams of backpropagation, drawn from computed values.
+"""Pictures of networks, drawn from computed values.
 
-Two pictures of Chapter 3, each drawn by one function from the numbers the
+The pictures of Chapter 3, each drawn by one function from the numbers the
 package computes, never typed in:
 
 - :func:`draw_neuron_graph`: CS231n's sigmoid neuron as a computational graph,
@@ -10,9 +10,11 @@ package computes, never typed in:
   each unit's activation and its error δ = ∂L/∂z, so that the error can be
   followed down through Wᵀ and a(1 − a) (from
   :func:`sigmoid_course.network.forward` and
-  :func:`sigmoid_course.network.loss_and_grads`).
+  :func:`sigmoid_course.network.loss_and_grads`);
+- :func:`draw_decision_boundary`: the classes a trained network predicts on
+  the plane, with the data and, if known, the best possible boundary.
 
-Each returns the texts it placed, keyed by what they show, so a test can
+The first two return the texts it placed, keyed by what they show, so a test can
 compare every drawn number with the package's own.
 """
 
@@ -25,13 +27,18 @@ import numpy as np
 from matplotlib.patches import FancyArrowPatch, Rectangle
 from numpy.typing import ArrayLike
 
-from ._arrays import check_real_array
+from ._arrays import check_callable, check_real_array
 from .activations import sigmoid
-from .network import forward, loss_and_grads
+from .network import forward, loss_and_grads, predict
 from .neuron import sigmoid_neuron_by_gates
 from .plotting import COLORS
 
-__all__ = ["Diagram", "draw_network_backward", "draw_neuron_graph"]
+__all__ = [
+    "Diagram",
+    "draw_decision_boundary",
+    "draw_network_backward",
+    "draw_neuron_graph",
+]
 
 _FORWARD = COLORS["sigmoid"]  # values of the forward pass
 _BACKWARD = COLORS["derivative"]  # gradients of the backward pass
@@ -307,3 +314,64 @@ def draw_network_backward(
     ax.text(-1.3, -2.9, "grey: a(1 − a), the factor σ′ of each hidden unit",
             ha="left", va="bottom", fontsize=8.5, color=COLORS["reference"])
     return Diagram(fig, ax, texts)
+
+
+def draw_decision_boundary(
+    params, X, y, posterior=None, activation: str = "sigmoid", resolution: int = 201
+):
+    """Draw the classes a network predicts on the plane, with the data (X, y).
+
+    The plane around the points of ``X`` (two features) is shaded by the
+    class that :func:`sigmoid_course.network.predict` gives on a grid of
+    ``resolution`` points a side, and the points are coloured by their label.
+    With ``posterior``, a function returning P(y = 1 | x) for the rows of an
+    array, its level ½ is drawn dashed: the boundary of the best possible
+    classifier (the Bayes boundary).  Returns ``(fig, ax)``.
+
+    >>> import numpy as np
+    >>> from sigmoid_course import init_params, two_moons
+    >>> X, y = two_moons(20, 0.2, np.random.default_rng(0))
+    >>> fig, ax = draw_decision_boundary(init_params([2, 1], np.random.default_rng(1)),
+    ...                                  X, y)
+    >>> ax.get_xlabel(), len(ax.collections) >= 3
+    ('$x_0$', True)
+    >>> plt.close(fig)
+
+    Explained in: Chapter 3, "Two moons".
+    """
+    if posterior is not None:
+        check_callable(posterior, "posterior")
+    X = check_real_array(X, "X", ndim=2)
+    labels = check_real_array(y, "y").reshape(-1)
+    if X.shape[1] != 2 or labels.size != X.shape[0]:
+        raise ValueError(
+            f"X must have shape (n, 2) and y one label per row, got {X.shape} and "
+            f"{np.shape(y)}"
+        )
+    low, high = X.min(axis=0), X.max(axis=0)
+    margin = 0.15 * (high - low)
+    gx, gy = np.meshgrid(
+        np.linspace(low[0] - margin[0], high[0] + margin[0], resolution),
+        np.linspace(low[1] - margin[1], high[1] + margin[1], resolution),
+    )
+    plane = np.column_stack([gx.ravel(), gy.ravel()])
+    predicted = predict(params, plane, activation).reshape(gx.shape)
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    ax.contourf(gx, gy, predicted, levels=[-0.5, 0.5, 1.5],
+                colors=["#cfe3f2", "#f6d5c2"])
+    if posterior is not None:
+        best = np.asarray(posterior(plane)).reshape(gx.shape)
+        ax.contour(gx, gy, best, levels=[0.5], colors=COLORS["reference"],
+                   linestyles="--", linewidths=1.3)
+        ax.plot([], [], color=COLORS["reference"], linestyle="--",
+                label="best possible boundary")
+    for label, color in ((0, _FORWARD), (1, _BACKWARD)):
+        points = X[labels == label]
+        ax.scatter(points[:, 0], points[:, 1], s=9, color=color,
+                   label=f"y = {label}")
+    ax.set_xlabel("$x_0$")
+    ax.set_ylabel("$x_1$")
+    ax.set_aspect("equal")
+    ax.grid(False)
+    ax.legend(loc="lower left", fontsize=9)
+    return fig, ax
