@@ -39,7 +39,8 @@ def _backward(params, X, y, *, slope=True, mean=True, sign=1.0):
 
 
 @pytest.mark.parametrize(
-    "sizes, batch", [([2, 1], 1), ([2, 3, 1], 3), ([3, 5, 4, 1], 2), ([4, 6, 6, 6, 1], 3)]
+    "sizes, batch",
+    [([2, 1], 1), ([2, 3, 1], 3), ([3, 5, 4, 1], 2), ([4, 6, 6, 6, 1], 3)],
 )
 def test_a_correct_backward_pass_reads_below_1e_7(sizes, batch):
     params = init_params(sizes, np.random.default_rng(len(sizes)))
