@@ -130,8 +130,8 @@ def test_network_diagram_draws_the_error_moving_down_through_each_layer():
     diagram = draw_network_backward(params, [1.0, -0.5], 0)
     try:
         drawn = _drawn(diagram)
-        assert "× W$^{(3)\\top}$, then ⊙ a(1 − a)" in drawn
-        assert "× W$^{(2)\\top}$, then ⊙ a(1 − a)" in drawn
+        assert "× W$^{(3)\\top}$,\nthen ⊙ a(1 − a)" in drawn
+        assert "× W$^{(2)\\top}$,\nthen ⊙ a(1 − a)" in drawn
         assert "δ = p − y" in drawn
     finally:
         plt.close(diagram.fig)

@@ -252,9 +252,10 @@ def draw_network_backward(
         )
     activations = [a[0] for a in layer_inputs] + [sigmoid(logits[0])]
     deltas = [None] + [db for _, db in grads]  # for one example δ = ∂L/∂b
-    fig, ax = _new_canvas((9.6, 4.2), (-1.3, 3 * len(widths) - 1.2), (-2.9, 3.9))
+    gap = 2.5  # between columns
+    fig, ax = _new_canvas((7.4, 4.0), (-1.0, gap * (len(widths) - 1) + 1.3), (-2.9, 3.9))
     texts: dict[str, str] = {}
-    column_x = [3.0 * layer for layer in range(len(widths))]
+    column_x = [gap * layer for layer in range(len(widths))]
 
     def row_y(layer: int, unit: int) -> float:
         return 1.5 * ((widths[layer] - 1) / 2 - unit) + 0.9
@@ -277,18 +278,18 @@ def draw_network_backward(
             name = "x" if layer == 0 else ("p" if layer == last else "a")
             texts["a " + key] = f"{name} = {value:.3f}".replace("-", "\u2212")
             ax.text(cx, cy + 0.36, texts["a " + key], ha="center", va="bottom",
-                    fontsize=9.5, color=_FORWARD, fontweight="bold", zorder=4)
+                    fontsize=10.5, color=_FORWARD, fontweight="bold", zorder=4)
             if layer == 0:
                 continue
             delta = deltas[layer][unit]
             texts["delta " + key] = "δ = " + _three_decimals(delta)
             ax.text(cx, cy - 0.36, texts["delta " + key], ha="center", va="top",
-                    fontsize=9.5, color=_BACKWARD, zorder=4)
+                    fontsize=10.5, color=_BACKWARD, zorder=4)
             if layer < last:
                 slope = value * (1.0 - value)
                 texts["slope " + key] = f"{slope:.3f}"
                 ax.text(cx + 0.36, cy, texts["slope " + key], ha="left",
-                        va="center", fontsize=8.5, color=COLORS["reference"],
+                        va="center", fontsize=9.5, color=COLORS["reference"],
                         zorder=4)
     # Column titles.
     titles = (["input"] + [f"hidden {k}" for k in range(1, last)] + ["output"])
@@ -304,15 +305,15 @@ def draw_network_backward(
                             linewidth=1.5)
         )
         ax.text((column_x[layer] + column_x[layer - 1]) / 2, arrow_y + 0.12,
-                f"× W$^{{({layer})\\top}}$, then ⊙ a(1 − a)", ha="center",
-                va="bottom", fontsize=9.5, color=_BACKWARD)
+                f"× W$^{{({layer})\\top}}$,\nthen ⊙ a(1 − a)", ha="center",
+                va="bottom", fontsize=10.5, color=_BACKWARD)
     ax.text(column_x[last], arrow_y - 0.15, "δ = p − y", ha="center", va="top",
-            fontsize=9.5, color=_BACKWARD)
+            fontsize=10.5, color=_BACKWARD)
     ax.text(column_x[last] + 0.45, row_y(last, 0), f"y = {y:g}",
-            ha="left", va="center", fontsize=9.5, color=_INK)
+            ha="left", va="center", fontsize=10.5, color=_INK)
     texts["y"] = f"y = {y:g}"
-    ax.text(-1.3, -2.9, "grey: a(1 − a), the factor σ′ of each hidden unit",
-            ha="left", va="bottom", fontsize=8.5, color=COLORS["reference"])
+    ax.text(-1.0, -2.9, "grey: a(1 − a), the factor σ′ of each hidden unit",
+            ha="left", va="bottom", fontsize=9.5, color=COLORS["reference"])
     return Diagram(fig, ax, texts)
 
 
