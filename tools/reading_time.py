@@ -6,10 +6,10 @@ printed output, rounded up to whole minutes. What a reader does not read on the
 way through is left out: the sections headed "Exercises" and "References"
 (solutions included), cells tagged ``self-check`` (questions to answer, like
 the exercises) or ``exercise`` (a code exercise placed in its section: its
-text, starter cell, check and solution), the input of cells tagged ``remove-input`` or ``hide-input``
-and every cell tagged ``remove-cell``, and the line that states the reading
-time itself. Figures, explorers and widgets count no lines: the measure is of
-text.
+text, starter cell, check and solution), the input of cells tagged
+``remove-input`` or ``hide-input`` and every cell tagged ``remove-cell``, and
+the line that states the reading time itself. Figures, explorers and widgets
+count no lines: the measure is of text.
 
 Prose words are the whitespace-separated tokens of the markdown cells after
 MyST's markup lines (labels ``(name)=``, comments ``%``, directive fences and

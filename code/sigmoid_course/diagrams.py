@@ -253,7 +253,8 @@ def draw_network_backward(
     activations = [a[0] for a in layer_inputs] + [sigmoid(logits[0])]
     deltas = [None] + [db for _, db in grads]  # for one example δ = ∂L/∂b
     gap = 2.5  # between columns
-    fig, ax = _new_canvas((7.4, 4.0), (-1.0, gap * (len(widths) - 1) + 1.3), (-2.9, 3.9))
+    right_edge = gap * (len(widths) - 1) + 1.3
+    fig, ax = _new_canvas((7.4, 4.0), (-1.0, right_edge), (-2.9, 3.9))
     texts: dict[str, str] = {}
     column_x = [gap * layer for layer in range(len(widths))]
 
