@@ -33,7 +33,15 @@ from .derivatives import (
     numerical_gradient,
     relative_error,
 )
-from .gates import glu, glu_gradients, recurrent_jacobian_norms, silu, silu_prime
+from .gates import (
+    ForgetGateGradients,
+    forget_gate_gradients,
+    glu,
+    glu_gradients,
+    recurrent_jacobian_norms,
+    silu,
+    silu_prime,
+)
 from .gradient_check import gradient_check, gradient_cost
 from .gradient_flow import (
     chain_factors,
@@ -78,7 +86,9 @@ from .widgets import (
 )
 
 __all__ = [
+    "ForgetGateGradients",
     "LogisticRegressionFit",
+    "forget_gate_gradients",
     "fit_logistic_regression",
     "glu",
     "glu_gradients",
