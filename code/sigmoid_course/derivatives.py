@@ -39,14 +39,16 @@ def central_difference(f: Callable, x: ArrayLike, h: float | None = None) -> np.
     """Return the central-difference estimate (f(x + h) − f(x − h)) / (2h), elementwise.
 
     The error is O(h²) from truncation plus O(ε/h) from rounding, smallest
-    near h ≈ ε^(1/3) ≈ 6e−6 for |x| ≈ 1.  The default step is
-    ε^(1/3)·max(1, |x|), which scales that optimum with x.
+    near h ≈ ε^(1/3) ≈ 6e−6 when |f| and |f‴| are of order 1.  The default
+    step is ε^(1/3)·max(1, |x|), which scales that optimum with x (x ± h is
+    rounded to floats about ε|x| apart).
 
     >>> from sigmoid_course import sigmoid
     >>> print(f"{float(central_difference(sigmoid, 0.0)):.10f}")
     0.2500000000
 
-    Explained in: Chapter 2, "Checking the formula numerically".
+    Explained in: Chapter 2, "Checking the formula numerically"; the step in
+    Chapter 7, "The step h: a U-shaped error".
     """
     check_callable(f)
     x, dtype = as_numeric_array(x, allow_complex=False)
@@ -225,8 +227,8 @@ def relative_error(
 ) -> float:
     """Return max |a − n| / max(|a|, |n|, floor) over all elements (0 where all are 0).
 
-    The measure used by gradient checks: below about 1e−7 the analytic
-    gradient is right; above 1e−2 it is almost certainly wrong (CS231n).
+    CS231n's measure for gradient checks, which reads 1e−7 or less as
+    "you should be happy" and above 1e−2 as "probably wrong".
     A component far smaller than the rounding noise of the numerical estimate
     has a meaningless relative error; ``floor`` compares such components in
     absolute terms instead (|a − n| ≤ floor × the reported error).  NaN or
@@ -236,7 +238,8 @@ def relative_error(
     >>> print(f"{relative_error([1.0, 0.0], [1.0 + 1e-9, 0.0]):.1e}")
     1.0e-09
 
-    Explained in: Chapter 3, "Gradient checking".
+    Explained in: Chapter 3, "Checking the gradient"; Chapter 7, "Reading the
+    relative error".
     """
     # A NaN would compare as "no error" below (NaN > 0 is False), so a broken gradient
     # would pass:
