@@ -11,7 +11,7 @@ checked too: its gradient bit for bit, its value to one float32 ulp (the
 model's logarithms are correctly rounded; PyTorch's come from the C library).
 
 Needs torch and jax: `make test-frameworks` (part of `make test`) installs
-requirements-frameworks.txt first; `make test-unit` leaves this file out.
+requirements-frameworks.lock first; `make test-unit` leaves this file out.
 Array lengths are multiples of 64 and torch runs on one thread: PyTorch's
 vectorised loops hand a leftover tail of fewer than two vectors to a scalar
 loop that calls the C library's exp instead of Sleef's.

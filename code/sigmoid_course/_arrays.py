@@ -97,6 +97,22 @@ def check_count(value, name: str, minimum: int) -> int:
     return int(value)
 
 
+def check_text(value, name: str) -> str:
+    """Return ``value`` if it is a string with some text: ``TypeError`` for another
+    kind, ``ValueError`` for an empty or blank string.
+
+    >>> check_text(" ", "prompt")
+    Traceback (most recent call last):
+    ...
+    ValueError: prompt must hold some text, got ' '
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {_kind_of(value)}")
+    if not value.strip():
+        raise ValueError(f"{name} must hold some text, got {value!r}")
+    return value
+
+
 def check_real(name: str, value, what: str = "a real number") -> float:
     """Return ``value`` as a float, or raise ``TypeError`` if it is not a real scalar
     (bools excluded).
