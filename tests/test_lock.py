@@ -13,6 +13,7 @@ import importlib.metadata
 import json
 import re
 import sys
+import sysconfig
 import tomllib
 
 import pytest
@@ -131,7 +132,15 @@ def test_the_installed_environment_is_the_lock():
 
 
 def test_the_package_is_installed_editable_from_this_checkout():
-    dist = importlib.metadata.distribution("sigmoid_course")
+    # Only the environment's own record: pytest's doctest collection puts
+    # code/ on sys.path, where the editable build leaves an egg-info without
+    # the direct_url.json that pip writes into site-packages.
+    purelib = sysconfig.get_paths()["purelib"]
+    (dist,) = [
+        d
+        for d in importlib.metadata.distributions(path=[purelib])
+        if d.metadata["Name"] == "sigmoid_course"
+    ]
     direct = json.loads(dist.read_text("direct_url.json") or "{}")
     assert direct.get("dir_info", {}).get("editable"), direct
     assert direct["url"] == ROOT.as_uri(), direct["url"]

@@ -32,7 +32,9 @@ def _real(x: ArrayLike, name: str):
 def silu(x: ArrayLike) -> np.ndarray:
     """Return SiLU (Swish) x·σ(x), elementwise, accurate in both tails.
 
-    The product x·σ(x) is within 3 ulp wherever σ(x) is a normal float.  Below
+    The product x·σ(x) is within 3.5 ulp wherever σ(x) is a normal float
+    (the largest error found, on 1.7·10⁷ random inputs, is 3.32 ulp at
+    x = −7.6155; tests/test_gates.py keeps that input).  Below
     x = −700 it is computed as (x·h)·h/(1 + h²) with h = e^(x/2): multiplying
     x by a subnormal σ(x) would magnify σ's absolute rounding error |x|-fold
     (hundreds of ulp).  silu(−inf) = 0 and silu(+inf) = +inf.
@@ -62,8 +64,10 @@ def silu_prime(x: ArrayLike) -> np.ndarray:
     accurate σ(x)σ(−x).  For x < 0 the sum cancels (silu' changes sign at
     x ≈ −1.278), so there it is computed as e(1 + x + e)/(1 + e)² with
     e = e^x, and below x = −700 as h·(h(1 + x + h²))/(1 + h²)² with
-    h = e^(x/2).  The result is within 4 ulp except near the root, where any
-    formula loses relative accuracy and the absolute error stays below
+    h = e^(x/2).  The result is within 5.5 ulp wherever |x − x*| > 0.05
+    (the largest error found, on 1.7·10⁷ random inputs, is 5.24 ulp at
+    x = −7.4003; tests/test_gates.py keeps that input).  Nearer the root any
+    formula loses relative accuracy, and the absolute error stays below
     1e−16.  silu'(−inf) = 0 and silu'(+inf) = 1.
 
     >>> float(silu_prime(0.0))
