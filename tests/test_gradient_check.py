@@ -11,8 +11,9 @@ products.
 import numpy as np
 import pytest
 
-from sigmoid_course import init_params, loss_and_grads, sigmoid, xor
+from sigmoid_course import init_params, init_params_stack, loss_and_grads, sigmoid, xor
 from sigmoid_course.gradient_check import gradient_check, gradient_cost
+from sigmoid_course.network import Activation, backward, feedforward
 
 
 def _data(n_in, batch, seed):
@@ -159,3 +160,54 @@ def test_gradient_cost_rejects_bad_input():
         gradient_cost("2, 3, 1", batch=1)
     with pytest.raises(ValueError, match="order"):
         gradient_cost([2, 1], batch=1).finite_differences(3)
+
+
+# ---- stacks and the cost count (need network's stack and its two passes) ------
+
+
+def test_a_stack_is_checked_network_by_network_bit_for_bit():
+    stack = init_params_stack([2, 3, 2, 1], seeds=range(5))
+    X, y = _data(2, 3, 4)
+    together = gradient_check(stack, X, y)
+    assert together.worst.shape == (5,)
+    for s in range(5):
+        alone = gradient_check([(W[s], b[s]) for W, b in stack], X, y)
+        for k in range(len(alone.names)):
+            assert together.errors[k][s] == alone.errors[k]
+            np.testing.assert_array_equal(together.numeric[k][s], alone.numeric[k])
+
+
+class _Counting(np.ndarray):
+    """An array that counts the multiply-adds of every matrix product it enters."""
+
+    multiply_adds = 0
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        plain = [np.asarray(a) if isinstance(a, _Counting) else a for a in inputs]
+        if ufunc is np.matmul and method == "__call__":
+            a, b = plain
+            batch = int(np.prod(np.broadcast_shapes(a.shape[:-2], b.shape[:-2])))
+            _Counting.multiply_adds += batch * a.shape[-2] * a.shape[-1] * b.shape[-1]
+        result = getattr(ufunc, method)(*plain, **kwargs)
+        return result.view(_Counting) if isinstance(result, np.ndarray) else result
+
+
+@pytest.mark.parametrize("sizes, batch", [([2, 1], 3), ([2, 3, 1], 4),
+                                          ([4, 6, 6, 6, 1], 5), ([3, 8, 2, 5, 1], 2)])
+def test_gradient_cost_is_what_the_two_passes_multiply(sizes, batch):
+    # The package's own forward and backward pass, run on arrays that count the
+    # multiply-adds of each matrix product they take part in.
+    counting = Activation(
+        "sigmoid", lambda z: sigmoid(np.asarray(z)).view(_Counting),
+        lambda z, a: a * (1.0 - a),
+    )
+    params = [(W.view(_Counting), b) for W, b in
+              init_params(sizes, np.random.default_rng(0))]
+    X, y = _data(sizes[0], batch, 0)
+    _Counting.multiply_adds = 0
+    logits, Z, A = feedforward(params, X.view(_Counting), counting)
+    forward_count = _Counting.multiply_adds
+    backward(params, logits, Z, A, y.astype(float), counting)
+    cost = gradient_cost(sizes, batch)
+    assert (forward_count, _Counting.multiply_adds - forward_count) == (
+        cost.forward, cost.backward)

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._arrays import check_count, check_params, check_real_array, check_scalar
+from ._arrays import check_count, check_real_array, check_scalar
 from .derivatives import numerical_gradient
-from .network import forward, loss_and_grads
+from .network import _checked, backward, feedforward
 from .neuron import _cross_entropy
 
 __all__ = ["GradientCheck", "GradientCost", "gradient_check", "gradient_cost"]
@@ -130,18 +130,19 @@ def gradient_check(
     Explained in: Chapter 3, "Checking the gradient"; Chapter 7, "The step on a
     real network".
     """
-    params = check_params(params)
+    act, params, X, y = _checked(params, X, activation, y)
     floor = check_scalar(floor, "floor", "non-negative")
-    _, own = loss_and_grads(params, X, y, activation)
-    grads = own if grads is None else _check_grads(grads, params)
-    X = check_real_array(X, "X")
-    y = check_real_array(y, "y")
+    if grads is None:
+        _, grads = backward(params, *feedforward(params, X, act), y, act)
+    else:
+        grads = _check_grads(grads, params)
     stacked = _stacked(params)
+    # The differences perturb copies, so params may be read-only or shared.
     copies = [np.array(a, dtype=np.float64) for layer in params for a in layer]
     net = [(copies[2 * k], copies[2 * k + 1]) for k in range(len(params))]
 
-    def loss():  # the mean cross-entropy, per network for a stack
-        logits = forward(net, X, activation)[0]
+    def loss():  # the mean cross-entropy, one per network of a stack
+        logits = feedforward(net, X, act)[0]
         return np.mean(_cross_entropy(logits, y), axis=(-2, -1))
 
     numeric = numerical_gradient(loss, copies, h=h, order=order, stacked=stacked)
