@@ -152,6 +152,22 @@ def test_separable_data_raise_instead_of_returning_huge_weights(method):
                                 max_iter=10_000)
 
 
+@pytest.mark.parametrize("method", ["newton", "gradient"])
+def test_separable_data_raise_when_only_the_separating_coefficient_is_unpenalised(
+        method):
+    """A penalty on the intercept alone leaves the slope free: on data that the
+    slope separates, the penalised loss still falls as the slope grows, and no
+    finite minimum exists (the fit once returned a 'converged' slope of 17.8)."""
+    X = np.column_stack([np.ones(6), [-3.0, -2.0, -1.0, 1.0, 2.0, 3.0]])
+    y = np.array([0, 0, 0, 1, 1, 1])
+    with pytest.raises(ValueError, match="unpenalised coefficients alone"):
+        fit_logistic_regression(X, y, method=method, learning_rate=1.0,
+                                max_iter=10_000, tol=1e-8, l2=[0.1, 0.0])
+    # With the slope penalised too, the minimum exists and is found.
+    assert fit_logistic_regression(X, y, method=method, learning_rate=1.0,
+                                   max_iter=10_000, tol=1e-8, l2=[0.1, 0.1]).converged
+
+
 def test_one_overlapping_pair_makes_the_data_fit():
     X = np.column_stack([np.ones(6), [-3.0, -2.0, -1.0, 1.0, 2.0, 3.0]])
     y = np.array([0, 0, 1, 0, 1, 1])
@@ -209,3 +225,117 @@ def test_float64_overflow_is_reported_instead_of_warned_about():
     # Finite at w = 0, but the first Newton step overflows: not a learning rate.
     with pytest.raises(ValueError, match="Newton's method overflowed float64"):
         fit_logistic_regression(X * 1e154, y)
+
+
+def _bisect(f, lo, hi, steps=200):
+    """A root of the increasing function f in [lo, hi], by bisection."""
+    for _ in range(steps):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if f(mid) < 0 else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
+def test_penalised_intercept_solves_its_stationarity_equation():
+    # Minimising mean softplus((1 − 2y)w) + ½λw² over one weight: the root of
+    # σ(w) − ȳ + λw = 0, found here by bisection.
+    y = np.array([1, 1, 1, 1, 1, 0, 1, 1], dtype=float)
+    lam = 0.3
+    exact = _bisect(lambda w: 1 / (1 + np.exp(-w)) - y.mean() + lam * w, -10, 10)
+    fit = fit_logistic_regression(np.ones((8, 1)), y, tol=1e-14, l2=lam)
+    assert fit.converged
+    assert fit.w[0] == pytest.approx(exact, rel=1e-12)
+
+
+def test_penalised_loss_gradient_and_hessian_match_central_differences():
+    X, y = overlapping_data()
+    w, lam = np.array([0.2, -0.7, 1.1]), np.array([0.0, 0.5, 2.0])
+    base = logistic_regression_loss(w, X, y)
+    assert logistic_regression_loss(w, X, y, l2=lam) == pytest.approx(
+        base + 0.5 * (0.5 * 0.49 + 2.0 * 1.21), rel=1e-14)
+    numeric = central(lambda v: logistic_regression_loss(v, X, y, l2=lam), w)
+    np.testing.assert_allclose(logistic_regression_gradient(w, X, y, l2=lam),
+                               numeric, atol=1e-9)
+    numeric = central(lambda v: logistic_regression_gradient(v, X, y, l2=lam), w)
+    np.testing.assert_allclose(logistic_regression_hessian(w, X, l2=lam), numeric,
+                               atol=1e-8)
+
+
+@pytest.mark.parametrize("method", ["newton", "gradient"])
+def test_a_penalty_gives_separable_data_a_finite_solution(method):
+    X = np.column_stack([np.ones(6), [-3.0, -2.0, -1.0, 1.0, 2.0, 3.0]])
+    y = np.array([0, 0, 0, 1, 1, 1])
+    fit = fit_logistic_regression(X, y, method, learning_rate=1.0, max_iter=10_000,
+                                  tol=1e-10, l2=[0.0, 0.1])
+    assert fit.converged
+    # At the minimum the penalised gradient vanishes, entry by entry: the
+    # slope's loss gradient is balanced by the penalty 0.1·w.
+    g = logistic_regression_gradient(fit.w, X, y)
+    np.testing.assert_allclose(g, [0.0, -0.1 * fit.w[1]], atol=1e-10)
+    assert 0 < fit.w[1] < 10
+
+
+# scikit-learn 1.9.1 (numpy 2.4.6), LogisticRegression with its default
+# penalty (L2, C = 1, intercept not penalised) and a tight tolerance, on the
+# separable data of Chapter 9's "Separable data" section:
+#   rng = np.random.default_rng(2)
+#   x = np.concatenate([rng.normal(-1.5, 0.7, 20), rng.normal(1.5, 0.7, 20)])
+#   y = np.repeat([0, 1], 20)
+#   m = LogisticRegression(solver="newton-cholesky", tol=1e-10).fit(x[:, None], y)
+#   print(repr(m.intercept_[0]), repr(m.coef_[0, 0]))
+# (lbfgs and newton-cg agree to 1e-8; with the defaults' tol=1e-4, lbfgs
+# stops at 0.13365, 2.21213.)
+SKLEARN_C1 = (0.13450029473150535, 2.2118993089182024)
+
+
+def test_penalty_of_one_over_n_reproduces_scikit_learns_default_fit():
+    rng = np.random.default_rng(2)
+    x = np.concatenate([rng.normal(-1.5, 0.7, 20), rng.normal(1.5, 0.7, 20)])
+    y = np.repeat([0.0, 1.0], 20)
+    X = np.column_stack([np.ones(40), x])
+    fit = fit_logistic_regression(X, y, tol=1e-12, l2=[0.0, 1 / 40])
+    np.testing.assert_allclose(fit.w, SKLEARN_C1, rtol=1e-6)
+
+
+def test_a_stack_is_fitted_member_by_member():
+    data = [overlapping_data(seed=s) for s in range(4)]
+    X, y = np.array([d[0] for d in data]), np.array([d[1] for d in data])
+    rates = 4.0 / np.linalg.eigvalsh(np.swapaxes(X, 1, 2) @ X / X.shape[1]).max(-1)
+    for method in ("newton", "gradient"):
+        stack = fit_logistic_regression(X, y, method, learning_rate=rates,
+                                        max_iter=20_000, tol=1e-9)
+        for k in range(4):
+            alone = fit_logistic_regression(X[k], y[k], method,
+                                            learning_rate=rates[k],
+                                            max_iter=20_000, tol=1e-9)
+            assert stack.iterations[k] == alone.iterations and stack.converged[k]
+            np.testing.assert_allclose(stack.w[k], alone.w, rtol=1e-13)
+            np.testing.assert_allclose(
+                stack.gradient_norms[k, :alone.iterations + 1],
+                alone.gradient_norms, rtol=1e-12)
+            assert np.all(np.isnan(stack.losses[k, alone.iterations + 1:]))
+        assert stack.losses.shape == (4, stack.iterations.max() + 1)
+
+
+def test_separation_in_a_stack_names_the_member():
+    X = np.column_stack([np.ones(6), [-3.0, -2.0, -1.0, 1.0, 2.0, 3.0]])
+    X = np.array([X, X])
+    y = np.array([[0, 0, 1, 0, 1, 1], [0, 0, 0, 1, 1, 1]])
+    with pytest.raises(ValueError, match="member 1 of the stack: the data are "
+                                         "linearly separable"):
+        fit_logistic_regression(X, y)
+
+
+@pytest.mark.parametrize("kwargs, exc, words", [
+    (dict(l2=-1.0), ValueError, "l2 must be non-negative"),
+    (dict(l2=[0.1, 0.2, 0.3]), ValueError, r"l2 must be a number or have shape \(2,\)"),
+    (dict(l2="much"), TypeError, "l2 must be"),
+    (dict(learning_rate=[0.1, 0.2]), ValueError, "learning_rate must be a positive"),
+    (dict(X=np.ones((2, 3, 2)), y=np.ones(3)), ValueError,
+     r"y must have shape \(2, 3\)"),
+    (dict(X=np.ones((1, 1, 3, 2))), ValueError, "X must be a non-empty 2-D array"),
+])
+def test_bad_penalties_and_stacks_are_refused(kwargs, exc, words):
+    args = dict(X=[[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]], y=[0, 1, 0])
+    args.update(kwargs)
+    with pytest.raises(exc, match=words):
+        fit_logistic_regression(**args)

@@ -9,11 +9,20 @@ One module per idea: :mod:`activations` (σ, its derivatives and relatives),
 (high-precision references and ulp errors), :mod:`datasets` (small seeded
 data sets), :mod:`neuron` (one neuron by hand: its computational graph and
 the loss at its output), :mod:`network` (a small network and its single
-backward pass), :mod:`gradient_flow` (how gradients shrink from layer to
+backward pass, one network or a stack of them), :mod:`seeds` (results over
+many seeds, summarised), :mod:`gradient_check` (checking it against finite
+differences, and what each costs), :mod:`diagrams` (pictures of networks drawn
+from computed values), :mod:`gradient_flow` (how gradients shrink from layer to
 layer, measured), :mod:`logistic_regression` (its gradient, Hessian and
 Newton's method), :mod:`softmax` (many classes), :mod:`gates` (SiLU, GLU and
 recurrent gates), :mod:`plotting` (the shared figure style) and
 :mod:`widgets` (explorers).
+
+Two modules are imported by name, not re-exported, because their names are
+for learners' cells: :mod:`selfcheck` (multiple-choice self-checks that
+answer back, ``from sigmoid_course.selfcheck import question, right,
+self_check, wrong``) and :mod:`exercises` (code exercises the package checks,
+``from sigmoid_course.exercises import EXERCISES``).
 """
 
 from .activations import (
@@ -24,14 +33,23 @@ from .activations import (
     sigmoid_second,
     softplus,
 )
-from .datasets import gaussian_clusters, two_moons, xor
+from .datasets import gaussian_clusters, two_moons, two_moons_posterior, xor
 from .derivatives import (
     central_difference,
     complex_step_derivative,
     numerical_gradient,
     relative_error,
 )
-from .gates import glu, glu_gradients, recurrent_jacobian_norms, silu, silu_prime
+from .gates import (
+    ForgetGateGradients,
+    forget_gate_gradients,
+    glu,
+    glu_gradients,
+    recurrent_jacobian_norms,
+    silu,
+    silu_prime,
+)
+from .gradient_check import gradient_check, gradient_cost
 from .gradient_flow import (
     chain_factors,
     initial_gradient_norms,
@@ -52,6 +70,7 @@ from .network import (
     forward,
     hidden_bias_gradient_norms,
     init_params,
+    init_params_stack,
     loss_and_grads,
     predict,
     predict_proba,
@@ -66,6 +85,7 @@ from .neuron import (
 )
 from .plotting import COLORS, new_axes, use_course_style
 from .precision import sigmoid_prime_reference, sigmoid_reference, ulp_error
+from .seeds import SeedSummary, over_seeds, summarise
 from .softmax import log_softmax, softmax, softmax_jacobian
 from .widgets import (
     gradient_norm_explorer,
@@ -75,7 +95,10 @@ from .widgets import (
 )
 
 __all__ = [
+    "ForgetGateGradients",
     "LogisticRegressionFit",
+    "forget_gate_gradients",
+    "SeedSummary",
     "fit_logistic_regression",
     "glu",
     "glu_gradients",
@@ -95,9 +118,12 @@ __all__ = [
     "complex_step_derivative",
     "forward",
     "gaussian_clusters",
+    "gradient_check",
+    "gradient_cost",
     "gradient_norm_explorer",
     "hidden_bias_gradient_norms",
     "init_params",
+    "init_params_stack",
     "initial_gradient_norms",
     "layer_gains",
     "layer_statistics",
@@ -110,6 +136,7 @@ __all__ = [
     "new_axes",
     "nielsen_interval_width",
     "numerical_gradient",
+    "over_seeds",
     "predict",
     "predict_proba",
     "record_training",
@@ -123,10 +150,12 @@ __all__ = [
     "sigmoid_reference",
     "sigmoid_second",
     "softplus",
+    "summarise",
     "tangent_explorer",
     "train",
     "train_neuron",
     "two_moons",
+    "two_moons_posterior",
     "xor",
     "ulp_error",
     "use_course_style",
