@@ -69,6 +69,9 @@ div.cell_output, .output { overflow: visible !important; max-height: none !impor
   display: block !important; visibility: visible !important; opacity: 1 !important;
   height: auto !important; }
 img { max-width: 100% !important; height: auto; page-break-inside: avoid; }
+/* A figure of two stacked panels, full width, with its caption, would fill
+   most of a page: it moved whole to the next one and left a page half blank. */
+.cell_output img, figure img { max-height: 120mm; width: auto; object-fit: contain; }
 figure, .cell_output img { page-break-inside: avoid; }
 mjx-container[display="true"] { overflow: visible !important; }
 div.math { break-inside: avoid; }
