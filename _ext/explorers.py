@@ -16,7 +16,11 @@ every page with explorers:
   its value, as the saved state shows them. The live explorer is drawn out
   of sight and replaces this frame in one step when it is complete. The
   same frame is what the PDF prints (the single-page build has no widget
-  manager) and what a reader without JavaScript sees.
+  manager) and what a reader without JavaScript sees;
+- in the place of each self-check (sigmoid_course.selfcheck, also drawn by
+  the widget manager) the page holds its title, prompts and options, laid
+  out like the live block, which replaces it in the same way (the PDF
+  prints the answer key instead: tools/book_pdf.py).
 
 Checked by tests/test_book.py (no widget state or manager in the page,
 a first frame per explorer), tests/test_site.py (the explorers work, their
@@ -147,7 +151,50 @@ def static_frame(models: dict, model_id: str) -> str:
     )
 
 
-def _with_static_frames(body: str, models: dict) -> tuple[str, int]:
+def _children(models: dict, model: dict) -> list[dict]:
+    refs = model.get("state", {}).get("children", [])
+    return [models.get(r.removeprefix("IPY_MODEL_"), {}) for r in refs]
+
+
+def self_check_frame(models: dict, model_id: str) -> str:
+    """The markup shown in place of a self-check (sigmoid_course.selfcheck)
+    until the live one is drawn: its title, then each question's prompt and
+    options (none picked, no feedback), as the saved state has them. Its
+    classes are its own (not .self-check-question), so that self-check.js and
+    tests/test_selfchecks_site.py find only the live block; its radio marks
+    are drawn, not inputs, so that nothing there takes a click or a Tab."""
+    block = models.get(model_id, {})
+    if "self-check" not in block.get("state", {}).get("_dom_classes", []):
+        return ""
+    parts = []
+
+    def add(model):
+        state = model.get("state", {})
+        if model.get("model_name") == "HTMLModel":
+            parts.append(f'<div class="course-selfcheck-html">{state["value"]}</div>')
+        elif "_options_labels" in state:
+            options = "".join(
+                '<div class="course-selfcheck-option">'
+                '<span class="course-selfcheck-radio"></span>'
+                f"<span>{html.escape(label)}</span></div>"
+                for label in state["_options_labels"]
+            )
+            parts.append(f'<div class="course-selfcheck-options">{options}</div>')
+        elif model.get("model_name") == "VBoxModel":  # a question
+            for child in _children(models, model):
+                add(child)
+
+    for child in _children(models, block):
+        add(child)
+    return (
+        f'<div class="course-selfcheck-static" data-model-id="{html.escape(model_id)}">'
+        f'{"".join(parts)}</div>'
+    )
+
+
+def _with_static_frames(
+    body: str, models: dict, self_checks: bool = True
+) -> tuple[str, int]:
     count = 0
 
     def place(match):
@@ -158,6 +205,8 @@ def _with_static_frames(body: str, models: dict) -> tuple[str, int]:
             return match.group(0)
         markup = static_frame(models, model_id)
         count += bool(markup)
+        if not markup and self_checks:
+            markup = self_check_frame(models, model_id)
         return markup + match.group(0)
 
     return VIEW.sub(place, body), count
@@ -179,7 +228,8 @@ def move_widgets_out_of_head(app, pagename, templatename, context, doctree) -> N
         models = json.loads(state.attributes["body"]).get("state", {})
     else:  # the single-page build: the pages' states, from the environment
         models = _all_states(app.env)
-    context["body"], _ = _with_static_frames(body, models)
+    # The PDF prints each self-check as its answer key (tools/book_pdf.py).
+    context["body"], _ = _with_static_frames(body, models, state is not None)
     if state is None or not managers:
         return
     target = Path(app.outdir) / "_static" / "widget-state" / f"{pagename}.json"

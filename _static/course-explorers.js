@@ -49,6 +49,7 @@
     var output = view.parentElement;
     var still = output.querySelector(".course-explorer-static");
     if (!still) {
+      watchSelfCheck(output);
       return;
     }
     var controls = still.querySelectorAll(".course-explorer-control").length;
@@ -78,12 +79,34 @@
     observer.observe(output, {childList: true, subtree: true, attributes: true});
   }
 
-  /* Resolves when an explorer is within a screen's height of the screen:
-     the manager's work (about a second of a phone's time) waits until a
-     reader comes near an explorer, not while the text is being read. */
+  /* A self-check's first frame (.course-selfcheck-static) goes when the
+     live block shows as many options as the frame. */
+  function watchSelfCheck(output) {
+    var still = output.querySelector(".course-selfcheck-static");
+    if (!still) {
+      return;
+    }
+    var options = still.querySelectorAll(".course-selfcheck-option").length;
+    output.classList.add("course-explorer-pending");
+    var observer = new MutationObserver(function () {
+      var live = output.querySelector(".widget-subarea .self-check");
+      if (!live || live.querySelectorAll('input[type="radio"]').length < options) {
+        return;
+      }
+      observer.disconnect();
+      still.remove();
+      output.classList.remove("course-explorer-pending");
+    });
+    observer.observe(output, {childList: true, subtree: true});
+  }
+
+  /* Resolves when an explorer or a self-check is within a screen's height
+     of the screen: the manager's work (about a second of a phone's time)
+     waits until a reader comes near one, not while the text is read. */
   function nearAnExplorer() {
     return new Promise(function (resolve) {
-      var frames = document.querySelectorAll(".course-explorer-static");
+      var frames = document.querySelectorAll(
+        ".course-explorer-static, .course-selfcheck-static");
       if (!frames.length || !window.IntersectionObserver) {
         resolve();
         return;

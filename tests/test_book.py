@@ -6,6 +6,7 @@ browser for what only a browser shows (scripts, layout, the explorers moving).
 """
 
 import gzip
+import html
 import importlib.util
 import json
 import re
@@ -16,6 +17,7 @@ import numpy as np
 import pytest
 
 from notebooks import ROOT, binder_url, code_cells, load, toc_files, toc_notebooks
+from sigmoid_course.selfcheck import saved_self_checks
 
 SITE = ROOT / "_build" / "html"
 NOTEBOOKS = toc_notebooks()
@@ -595,7 +597,6 @@ def test_explorers_show_their_first_frame_and_load_after_the_text(page):
         for v in re.findall(re.escape(WIDGET_VIEW_TAG) + r"(.*?)</script>", text, re.S)
     ]
     explorers = [m for m in shown if draws_frames(m)]
-    assert explorers, "widget views but no explorer"
     assert [m for m, _ in frames] == explorers, (
         f"first frames for {[m for m, _ in frames]}, explorers {explorers}"
     )
@@ -603,6 +604,33 @@ def test_explorers_show_their_first_frame_and_load_after_the_text(page):
         assert re.search(r'<img [^>]*alt="[^"]{20,}"', markup), markup[:200]
         assert '<pre class="explorer-text">' in markup
         assert "course-explorer-control" in markup
+
+
+SELF_CHECK_FRAME = re.compile(
+    r'<div class="course-selfcheck-static" data-model-id="([^"]+)">(.*?)'
+    + re.escape(WIDGET_VIEW_TAG),
+    re.S,
+)
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
+def test_self_checks_show_their_questions_before_the_widgets_load(nb):
+    # The widget manager draws a self-check late on a slow network: until
+    # then its place holds the title, prompts and options (none picked, no
+    # feedback), so that the text below does not jump when it arrives.
+    # (The page comes from a fresh execution: its model ids are not the
+    # committed notebook's, so the blocks are matched in order.)
+    blocks = saved_self_checks(load(nb))
+    _, text, _ = _page(nb)
+    frames = [markup for _, markup in SELF_CHECK_FRAME.findall(text)]
+    assert len(frames) == len(blocks), (len(frames), len(blocks))
+    for block, markup in zip(blocks, frames):
+        shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+        assert f"Self-check: {block.title}" in shown, (block.title, shown[:200])
+        for q in block.questions:
+            assert " ".join(q.prompt.split()) in shown, q.prompt
+            assert all(label in shown for label in q.labels), q.labels
+        assert "self-check-verdict" not in markup and "<input" not in markup
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)

@@ -94,7 +94,8 @@ _READY = """async (views) => {
     if (window.MathJax && window.MathJax.startup) {
         await window.MathJax.startup.promise;
     }
-    const still = document.querySelector('.course-explorer-static');
+    const still = document.querySelector(
+        '.course-explorer-static, .course-selfcheck-static');
     if (still) {
         still.scrollIntoView({block: 'center'});
     }
@@ -809,8 +810,10 @@ def test_every_explorer_control_changes_figure_and_text_to_its_value(
     assert errors == []
 
 
-_FIRST_FRAMES = """() => Array.from(document.querySelectorAll(
-        'script[type="application/vnd.jupyter.widget-view+json"]')).map(view => {
+_FIRST_FRAMES = (
+    "() => Array.from(document.querySelectorAll('"
+    + EXPLORER.replace('"', '\\"')
+    + """')).map(view => {
     const output = view.parentElement;
     const still = output.querySelector('.course-explorer-static');
     const live = output.querySelector('.widget-subarea');
@@ -833,6 +836,7 @@ _FIRST_FRAMES = """() => Array.from(document.querySelectorAll(
         height: output.getBoundingClientRect().height,
     };
 })"""
+)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -880,6 +884,53 @@ def test_the_first_frame_shown_before_the_explorer_loads_is_its_own(
         assert abs(before["height"] - after["height"]) <= 2, (
             f"{where}: {before['height']:.0f} px before the explorer loads, "
             f"{after['height']:.0f} px after"
+        )
+    assert refused == []
+
+
+SELF_CHECK_PAGES = [
+    p for p in PAGES if "tag_self-check" in (SITE / p).read_text(encoding="utf-8")
+]
+_SELF_CHECK_PLACES = """() => Array.from(
+    document.querySelectorAll('.cell.tag_self-check .cell_output')).map(o => {
+        const first = o.querySelector('.course-selfcheck-static');
+        const live = o.querySelector('.widget-subarea .self-check');
+        return {first: !!first, live: !!live && !first,
+                height: o.getBoundingClientRect().height};
+    })"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", SELF_CHECK_PAGES)
+def test_a_self_check_takes_the_room_of_its_first_frame(browser, origin, path, width):
+    # Until the widget manager draws a self-check (late, on a slow network),
+    # its place shows the questions; the block then takes exactly that room,
+    # so that the text below does not jump when it arrives.
+    context, refused = offline_context(browser, origin, width=width)
+    held = []
+    context.route("**/embed-amd.js*", lambda route: held.append(route))
+    try:
+        page = context.new_page()
+        page.goto(f"{origin}/{path}", wait_until="load")
+        page.wait_for_timeout(300)
+        first = page.evaluate(_SELF_CHECK_PLACES)
+        assert first and all(f["first"] for f in first), first
+        page.locator(".course-selfcheck-static").first.scroll_into_view_if_needed()
+        for route in held:
+            route.continue_()
+        page.wait_for_function(
+            "() => !document.querySelector('.course-selfcheck-static')",
+            timeout=60_000,
+        )
+        page.wait_for_timeout(300)
+        live = page.evaluate(_SELF_CHECK_PLACES)
+    finally:
+        context.close()
+    for number, (before, after) in enumerate(zip(first, live), start=1):
+        assert after["live"], f"{path} self-check {number} at {width} px: not drawn"
+        assert abs(before["height"] - after["height"]) <= 1, (
+            f"{path} self-check {number} at {width} px: {before['height']:.0f} px "
+            f"before the widgets load, {after['height']:.0f} px after"
         )
     assert refused == []
 
