@@ -18,10 +18,11 @@ profile Chrome DevTools calls "Slow 4G" (CDP `Network.emulateNetworkConditions`:
   earlier than FCP.
 - **explorers**: every explorer drawn by the widget manager, figure and
   controls (the page's `widget-view` scripts each followed by a rendered
-  widget with its `img.explorer-figure` and a slider or menu); "-" on a page
-  without explorers. The manager runs when a reader comes near an explorer
-  (_static/course-explorers.js), so the page is scrolled to its first
-  explorer as soon as that is shown: the time is that of a reader who goes
+  widget with its `img.explorer-figure` and a slider or menu) and every
+  self-check answerable (its radio buttons drawn); "-" on a page without
+  widgets. The manager runs when a reader comes near an explorer or a
+  self-check (_static/course-explorers.js), so the page is scrolled to its
+  first one as soon as that is shown: the time is that of a reader who goes
   straight to it.
 - **CLS**: cumulative layout shift (largest session window of `layout-shift`
   entries without recent input), observed until the page is complete (load,
@@ -160,8 +161,9 @@ PROBE = r"""
       probe.cls = Math.max(probe.cls, session);
     }
   }).observe({type: 'layout-shift', buffered: true});
-  const views = () => document.querySelectorAll(
-      'script[type="application/vnd.jupyter.widget-view+json"]').length;
+  const VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]';
+  const views = () => document.querySelectorAll(VIEW).length;
+  const checks = () => document.querySelectorAll('.tag_self-check ' + VIEW).length;
   function tick() {
     const parsed = document.readyState !== 'loading';
     if (probe.maths === null && parsed) {
@@ -172,11 +174,15 @@ PROBE = r"""
       }
     }
     if (probe.explorers === null && parsed) {
-      const n = views();
+      const n = views(), k = checks();
       const drawn = Array.from(document.querySelectorAll('.widget-subarea'))
         .filter(w => w.querySelector('img.explorer-figure')
                  && w.querySelector('.widget-slider, .widget-dropdown')).length;
-      if (n === 0 || drawn >= n) { probe.explorers = n ? performance.now() : -1; }
+      const answerable = Array.from(document.querySelectorAll('.self-check'))
+        .filter(b => b.querySelector('input[type="radio"]')).length;
+      if (n === 0 || (drawn >= n - k && answerable >= k)) {
+        probe.explorers = n ? performance.now() : -1;
+      }
     }
     if (probe.maths === null || probe.explorers === null) {
       requestAnimationFrame(tick);
@@ -190,6 +196,7 @@ PROBE = r"""
 # older page without first frames: to its widget's place).
 SCROLL_TO_EXPLORER = """() => {
   const explorer = document.querySelector('.course-explorer-static, '
+      + '.course-selfcheck-static, '
       + 'script[type="application/vnd.jupyter.widget-view+json"]');
   if (!explorer || document.readyState === 'loading') { return false; }
   (explorer.closest('.cell_output') || explorer).scrollIntoView({block: 'center'});
