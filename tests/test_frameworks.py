@@ -15,6 +15,9 @@ requirements-frameworks.lock first; `make test-unit` leaves this file out.
 Array lengths are multiples of 64 and torch runs on one thread: PyTorch's
 vectorised loops hand a leftover tail of fewer than two vectors to a scalar
 loop that calls the C library's exp instead of Sleef's.
+
+tools/frameworks_mutations.py changes each model by one ulp in turn and
+checks that the tests here fail on an assertion (11 of 11 did).
 """
 
 import functools
