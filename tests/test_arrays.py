@@ -270,7 +270,62 @@ _W = np.ones((2, 3))
         (
             [(np.ones(3), np.zeros(3))],
             ValueError,
-            "params layer 1: W must be a 2-dimensional array, got shape (3,)",
+            "params layer 1: W must be a 2-dimensional array (n_in, n_out), or "
+            "3-dimensional (networks, n_in, n_out) for a stack, got shape (3,)",
+        ),
+        (
+            [(np.ones((1, 2, 2, 3)), np.zeros((1, 2, 3)))],
+            ValueError,
+            "params layer 1: W must be a 2-dimensional array (n_in, n_out), or "
+            "3-dimensional (networks, n_in, n_out) for a stack, got shape "
+            "(1, 2, 2, 3)",
+        ),
+        # stacks of networks: W (S, n_in, n_out), b (S, n_out)
+        (
+            [(np.ones((0, 2, 3)), np.zeros((0, 3)))],
+            ValueError,
+            "params layer 1: a stack must hold at least one network, got W of shape "
+            "(0, 2, 3)",
+        ),
+        (
+            [(np.ones((4, 2, 3)), np.zeros(3))],
+            ValueError,
+            "params layer 1: W of shape (networks, n_in, n_out) = (4, 2, 3) needs b "
+            "of shape (4, 3), got (3,)",
+        ),
+        (
+            [
+                (np.ones((4, 2, 3)), np.zeros((4, 3))),
+                (np.ones((5, 3, 1)), np.zeros((5, 1))),
+            ],
+            ValueError,
+            "params layer 2: W of shape (5, 3, 1) must be a stack of 4 networks like "
+            "layer 1, whose W has shape (4, 2, 3)",
+        ),
+        (
+            [(np.ones((4, 2, 3)), np.zeros((4, 3))), (np.ones((3, 1)), np.zeros(1))],
+            ValueError,
+            "params layer 2: W of shape (3, 1) must be a stack of 4 networks like "
+            "layer 1",
+        ),
+        (
+            [(_W, np.zeros(3)), (np.ones((4, 3, 1)), np.zeros((4, 1)))],
+            ValueError,
+            "params layer 2: W of shape (4, 3, 1) must be one network like layer 1",
+        ),
+        (
+            [
+                (np.ones((4, 2, 3)), np.zeros((4, 3))),
+                (np.ones((4, 2, 1)), np.zeros((4, 1))),
+            ],
+            ValueError,
+            "params layer 2: W must have 3 rows, the outputs of layer 1, got shape "
+            "(4, 2, 1)",
+        ),
+        (
+            [(np.ones((2, 2, 3)), np.array([[0.0, 0.0, 0.0], [0.0, np.nan, 0.0]]))],
+            ValueError,
+            "params layer 1: b must hold finite numbers, got nan at index (1, 1)",
         ),
         (
             [(_W, np.zeros(2))],

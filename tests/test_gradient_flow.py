@@ -20,6 +20,7 @@ from sigmoid_course import (
     gaussian_clusters,
     hidden_bias_gradient_norms,
     init_params,
+    init_params_stack,
     initial_gradient_norms,
     layer_gains,
     layer_statistics,
@@ -320,3 +321,103 @@ def test_interval_width_is_accurate_for_every_w_above_four_up_to_1e300():
     )
     assert errors.max() <= 4.0
     np.testing.assert_array_equal(nielsen_interval_width(-w), nielsen_interval_width(w))
+
+
+# ---- stacks of networks: every measurement per network, in one computation ----------
+
+STACK_SEEDS = [3, 1, 4, 15, 9]
+
+
+SETUPS = [("sigmoid", "scaled_normal"), ("tanh", "xavier"), ("relu", "he")]
+
+
+@pytest.mark.parametrize("activation, init", SETUPS)
+def test_initial_gradient_norms_over_seeds_are_each_seeds_bit_for_bit(activation, init):
+    X, y = gaussian_clusters(120, np.random.default_rng(0))
+    norms = initial_gradient_norms(
+        X, y, 3, seeds=STACK_SEEDS, width=8, activation=activation, init=init
+    )
+    assert norms.shape == (5, 3)
+    for row, seed in zip(norms, STACK_SEEDS):
+        single = initial_gradient_norms(
+            X, y, 3, np.random.default_rng(seed), width=8, activation=activation,
+            init=init,
+        )
+        np.testing.assert_array_equal(row, single, strict=True)
+
+
+@pytest.mark.parametrize("give", [{}, {"both": True}])
+def test_initial_gradient_norms_needs_rng_or_seeds_not_both(give):
+    X, y = gaussian_clusters(20, np.random.default_rng(0))
+    extra = {"seeds": [0, 1]} if give else {}
+    rng = np.random.default_rng(0) if give else None
+    with pytest.raises(ValueError, match="give rng .* or seeds .*, not "
+                       + ("both" if give else "neither")):
+        initial_gradient_norms(X, y, 2, rng, **extra)
+
+
+def test_layer_gains_and_statistics_of_a_stack_are_each_networks():
+    X, _ = gaussian_clusters(150, np.random.default_rng(0))
+    sizes = [20, 9, 9, 9, 1]
+    stack = init_params_stack(sizes, STACK_SEEDS, "uniform_fan_in")
+    gains, stats = layer_gains(stack, X), layer_statistics(stack, X)
+    assert gains.shape == (5, 2) and stats.mean.shape == (5, 3)
+    for s, seed in enumerate(STACK_SEEDS):
+        params = init_params(sizes, np.random.default_rng(seed), "uniform_fan_in")
+        np.testing.assert_array_equal(gains[s], layer_gains(params, X), strict=True)
+        single = layer_statistics(params, X)
+        for got, want in zip(
+            (stats.mean, stats.std, stats.derivative),
+            (single.mean, single.std, single.derivative),
+        ):
+            np.testing.assert_array_equal(got[s], want, strict=True)
+
+
+def test_recording_a_stack_makes_each_networks_own_record_bit_for_bit():
+    """Bit for bit: worst difference measured 0, for every array of the record,
+    over 4 epochs of mini-batches of 8 with a probe of 25 examples."""
+    X, y = gaussian_clusters(60, np.random.default_rng(0), dim=5, n_clusters=6)
+    sizes = [5, 7, 7, 1]
+    stack = init_params_stack(sizes, STACK_SEEDS, "xavier")
+    settings = dict(activation="tanh", learning_rate=0.2, epochs=4, batch_size=8,
+                    X_probe=X[:25], y_probe=y[:25])
+    record = record_training(
+        stack, X, y, rng=[np.random.default_rng(s + 1) for s in STACK_SEEDS],
+        **settings,
+    )
+    assert record.gradient_norms.shape == record.mean.shape == (5, 5, 2)
+    assert record.accuracy.shape == (5, 5) and record.losses.shape == (5, 4)
+    for s, seed in enumerate(STACK_SEEDS):
+        single = record_training(
+            init_params(sizes, np.random.default_rng(seed), "xavier"), X, y,
+            rng=np.random.default_rng(seed + 1), **settings,
+        )
+        for field in ("losses", "gradient_norms", "accuracy", "mean", "std",
+                      "derivative"):
+            np.testing.assert_array_equal(
+                getattr(record, field)[s], getattr(single, field), strict=True,
+                err_msg=field,
+            )
+        for (W, b), (W1, b1) in zip(record.params, single.params):
+            np.testing.assert_array_equal(W[s], W1, strict=True)
+            np.testing.assert_array_equal(b[s], b1, strict=True)
+        reached = single.epochs_to(0.7)
+        assert record.epochs_to(0.7)[s] == (np.inf if reached is None else reached)
+
+
+def test_epochs_to_of_a_stack_is_inf_where_a_network_never_got_there():
+    accuracies = np.array([[0.5, 0.8, 0.9, 0.85], [0.5, 0.6, 0.6, 0.6], [0.95] * 4])
+    empty = np.zeros((3, 4, 1))
+    record = TrainingRecord(
+        [], np.zeros((3, 3)), empty, accuracies, empty, empty, empty
+    )
+    np.testing.assert_array_equal(record.epochs_to(0.9), [2.0, np.inf, 0.0])
+    np.testing.assert_array_equal(record.epochs_to(0.5), [0.0, 0.0, 0.0])
+
+
+def test_record_training_of_a_stack_needs_one_generator_per_network():
+    X, y = gaussian_clusters(30, np.random.default_rng(0))
+    stack = init_params_stack([20, 4, 1], [0, 1])
+    with pytest.raises(TypeError, match="rng must be a list of 2 numpy.random.Gen"):
+        record_training(stack, X, y, activation="sigmoid", learning_rate=0.1,
+                        epochs=1, batch_size=5, rng=np.random.default_rng(0))

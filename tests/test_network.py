@@ -7,18 +7,24 @@ loss, and the known moments of the initialisers' distributions.
 Warnings are errors (pyproject.toml), so any numpy warning fails a test.
 """
 
+import ast
+import inspect
 import math
+import re
 from decimal import Decimal, localcontext
 
 import numpy as np
 import pytest
 
+import sigmoid_course.network as network_module
+from notebooks import ROOT, load
 from sigmoid_course import (
     accuracy,
     central_difference,
     forward,
     hidden_bias_gradient_norms,
     init_params,
+    init_params_stack,
     loss_and_grads,
     numerical_gradient,
     predict,
@@ -27,7 +33,7 @@ from sigmoid_course import (
     train,
     xor,
 )
-from sigmoid_course.network import ACTIVATIONS, INITIALISERS
+from sigmoid_course.network import ACTIVATIONS, INITIALISERS, logit_linearity
 
 # Components of the gradient below this size are compared in absolute terms:
 # the fourth-order difference with h = 1e-3 has an absolute rounding error
@@ -502,3 +508,352 @@ def test_the_params_a_callback_receives_stay_as_they_were_at_that_epoch():
         )
     assert all(np.array_equal(W, Ws) for (W, _), (Ws, _) in zip(seen[0][0], params))
     assert all(np.array_equal(W, Ws) for (W, _), (Ws, _) in zip(seen[-1][0], final))
+
+
+# ---- stacks of networks: one per seed, trained and measured together ----------------
+
+SEEDS = [3, 0, 17, 5]
+
+
+def _assert_layers_equal(stacked, singles):
+    """Slice s of every stacked W and b is bit for bit network s's."""
+    for s, single in enumerate(singles):
+        for (W, b), (W1, b1) in zip(stacked, single):
+            np.testing.assert_array_equal(W[s], W1, strict=True)
+            np.testing.assert_array_equal(b[s], b1, strict=True)
+
+
+@pytest.mark.parametrize("init", sorted(INITIALISERS))
+def test_init_params_stack_slices_are_the_networks_of_their_seeds(init):
+    stack = init_params_stack([4, 6, 5, 1], SEEDS, init)
+    assert [(W.shape, b.shape) for W, b in stack] == [
+        ((4, 4, 6), (4, 6)),
+        ((4, 6, 5), (4, 5)),
+        ((4, 5, 1), (4, 1)),
+    ]
+    singles = [init_params([4, 6, 5, 1], np.random.default_rng(s), init) for s in SEEDS]
+    _assert_layers_equal(stack, singles)
+
+
+def _stack_and_singles(sizes, init="xavier"):
+    stack = init_params_stack(sizes, SEEDS, init)
+    singles = [init_params(sizes, np.random.default_rng(s), init) for s in SEEDS]
+    return stack, singles
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("shared", [True, False], ids=["shared X", "X per network"])
+def test_a_stacks_loss_and_gradients_are_each_networks_bit_for_bit(activation, shared):
+    """Bit for bit: worst difference measured 0 (NumPy computes each slice of a
+    stacked @ with the BLAS call of the single product)."""
+    rng = np.random.default_rng(1)
+    init = "he" if activation == "relu" else "xavier"
+    stack, singles = _stack_and_singles([5, 7, 6, 1], init)
+    if shared:
+        X, y = rng.standard_normal((13, 5)), rng.integers(0, 2, (13, 1))
+        data = [(X, y)] * len(SEEDS)
+    else:
+        X, y = rng.standard_normal((4, 13, 5)), rng.integers(0, 2, (4, 13, 1))
+        data = list(zip(X, y))
+    losses, grads = loss_and_grads(stack, X, y, activation)
+    assert losses.shape == (4,)
+    logits, zs, acts = forward(stack, X, activation)
+    for s, (params, (X_s, y_s)) in enumerate(zip(singles, data)):
+        loss, single_grads = loss_and_grads(params, X_s, y_s, activation)
+        assert losses[s] == loss
+        for (dW, db), (dW1, db1) in zip(grads, single_grads):
+            np.testing.assert_array_equal(dW[s], dW1, strict=True)
+            np.testing.assert_array_equal(db[s], db1, strict=True)
+        logits1, zs1, acts1 = forward(params, X_s, activation)
+        np.testing.assert_array_equal(logits[s], logits1, strict=True)
+        for z, z1 in zip(zs, zs1):
+            np.testing.assert_array_equal(z[s], z1, strict=True)
+        assert accuracy(stack, X, y, activation)[s] == accuracy(
+            params, X_s, y_s, activation
+        )
+        np.testing.assert_array_equal(
+            predict_proba(stack, X, activation)[s],
+            predict_proba(params, X_s, activation),
+        )
+        np.testing.assert_array_equal(
+            hidden_bias_gradient_norms(grads)[s],
+            hidden_bias_gradient_norms(single_grads),
+        )
+
+
+def test_a_stacks_gradient_agrees_with_central_differences_per_network():
+    # Independent of the single-network code: network s's loss as a function of
+    # all of the stack's arrays, differentiated numerically.
+    rng = np.random.default_rng(2)
+    stack = init_params_stack([3, 4, 1], [1, 2])
+    X, y = rng.standard_normal((6, 3)), rng.integers(0, 2, (6, 1))
+    _, grads = loss_and_grads(stack, X, y)
+    arrays = [array for layer in stack for array in layer]
+    for s in range(2):
+        numeric = numerical_gradient(
+            lambda s=s: loss_and_grads(stack, X, y)[0][s], arrays
+        )
+        for g, n in zip((g for layer in grads for g in layer), numeric):
+            assert relative_error(g[s], n[s], floor=FLOOR) < 1e-7
+            # The other network's arrays do not enter (the stencil's weights
+            # leave a residue of order 1e-14 when the values are equal).
+            assert np.all(np.abs(np.delete(n, s, axis=0)) < 1e-13)
+
+
+def test_a_networks_loss_does_not_move_when_another_network_of_the_stack_does():
+    rng = np.random.default_rng(5)
+    stack = init_params_stack([3, 4, 4, 1], [1, 2, 3])
+    X, y = rng.standard_normal((9, 3)), rng.integers(0, 2, (9, 1))
+    before, grads = loss_and_grads(stack, X, y)
+    moved = [(W.copy(), b.copy()) for W, b in stack]
+    for W, b in moved:
+        W[1] += rng.standard_normal(W[1].shape)
+        b[1] += 1.0
+    after, moved_grads = loss_and_grads(moved, X, y)
+    assert after[0] == before[0] and after[2] == before[2] and after[1] != before[1]
+    for (dW, _), (dW_moved, _) in zip(grads, moved_grads):
+        np.testing.assert_array_equal(dW[[0, 2]], dW_moved[[0, 2]])
+
+
+@pytest.mark.parametrize("batch_size", [None, 7])
+def test_training_a_stack_makes_each_networks_own_run_bit_for_bit(batch_size):
+    """Bit for bit: worst difference measured 0 over 3 epochs of mini-batches of 7
+    (the last batch of each epoch holds 5) and of full batches."""
+    rng = np.random.default_rng(3)
+    X, y = rng.standard_normal((40, 3)), rng.integers(0, 2, (40, 1))
+    stack, singles = _stack_and_singles([3, 5, 5, 1])
+    rngs = [np.random.default_rng(s + 1) for s in SEEDS] if batch_size else None
+    seen = []
+    trained, losses = train(
+        stack, X, y, learning_rate=0.3, epochs=3, batch_size=batch_size, rng=rngs,
+        callback=lambda epoch, p: seen.append(p[0][0].shape),
+    )
+    assert losses.shape == (4, 3) and seen == [(4, 3, 5)] * 4
+    runs = [
+        train(
+            params, X, y, learning_rate=0.3, epochs=3, batch_size=batch_size,
+            rng=np.random.default_rng(seed + 1) if batch_size else None,
+        )
+        for params, seed in zip(singles, SEEDS)
+    ]
+    _assert_layers_equal(trained, [params for params, _ in runs])
+    for s, (_, single_losses) in enumerate(runs):
+        np.testing.assert_array_equal(losses[s], single_losses, strict=True)
+
+
+def test_a_stack_trains_on_one_data_set_per_network():
+    rng = np.random.default_rng(4)
+    X, y = rng.standard_normal((4, 12, 3)), rng.integers(0, 2, (4, 12, 1))
+    stack, singles = _stack_and_singles([3, 4, 1])
+    rngs = [np.random.default_rng(s + 1) for s in SEEDS]
+    trained, losses = train(
+        stack, X, y, learning_rate=0.3, epochs=2, batch_size=5, rng=rngs
+    )
+    for s, seed in enumerate(SEEDS):
+        alone, alone_losses = train(
+            singles[s], X[s], y[s], learning_rate=0.3, epochs=2, batch_size=5,
+            rng=np.random.default_rng(seed + 1),
+        )
+        network_s = [(W[s : s + 1], b[s : s + 1]) for W, b in trained]
+        _assert_layers_equal(network_s, [alone])
+        np.testing.assert_array_equal(losses[s], alone_losses)
+
+
+def test_a_stack_of_no_epochs_has_a_loss_array_per_network():
+    stack = init_params_stack([2, 1], [0, 1, 2])
+    X, y = xor()
+    trained, losses = train(stack, X, y, learning_rate=1.0, epochs=0)
+    assert losses.shape == (3, 0)
+    _assert_layers_equal(trained, [[(W[s], b[s]) for W, b in stack] for s in range(3)])
+
+
+def _bad_stack_calls():
+    stack = init_params_stack([2, 3, 1], [0, 1, 2])
+    X, y = np.zeros((4, 2)), np.array([[0], [1], [1], [0]])
+    rngs = [np.random.default_rng(s) for s in range(3)]
+    return {
+        "X of another stack": (
+            ValueError,
+            lambda: forward(stack, np.zeros((5, 4, 2))),
+            "X must be a 2-dimensional array (batch, n_in), shared by the 3 networks "
+            "of the stack, or 3-dimensional (3, batch, n_in), one batch per network, "
+            "got shape (5, 4, 2)",
+        ),
+        "X 4-d": (
+            ValueError,
+            lambda: forward(stack, np.zeros((3, 1, 4, 2))),
+            "got shape (3, 1, 4, 2)",
+        ),
+        "X columns": (
+            ValueError,
+            lambda: loss_and_grads(stack, np.zeros((3, 4, 5)), y),
+            "X must have 2 columns, the inputs of the first layer, got shape (3, 4, 5)",
+        ),
+        "X empty": (
+            ValueError,
+            lambda: loss_and_grads(stack, np.zeros((3, 0, 2)), np.zeros((0, 1))),
+            "X must hold at least one example, got an empty batch of shape (3, 0, 2)",
+        ),
+        "y of another stack": (
+            ValueError,
+            lambda: loss_and_grads(stack, X, np.zeros((2, 4, 1))),
+            "y must have shape (batch, 1) = (4, 1), shared by the 3 networks of the "
+            "stack, or (3, 4, 1), one label per row of X, got (2, 4, 1)",
+        ),
+        "one rng for a stack": (
+            TypeError,
+            lambda: train(stack, X, y, learning_rate=0.1, epochs=1, batch_size=2,
+                          rng=np.random.default_rng(0)),
+            "rng (mini-batches need it to shuffle the examples) must be a list of 3 "
+            "numpy.random.Generator objects, one per network of the stack, got "
+            "Generator",
+        ),
+        "too few rngs": (
+            ValueError,
+            lambda: train(stack, X, y, learning_rate=0.1, epochs=1, batch_size=2,
+                          rng=rngs[:2]),
+            "must be a list of 3 numpy.random.Generator objects, one per network of "
+            "the stack, got 2",
+        ),
+        "rng twice": (
+            ValueError,
+            lambda: train(stack, X, y, learning_rate=0.1, epochs=1, batch_size=2,
+                          rng=[rngs[0], rngs[1], rngs[0]]),
+            "must hold 3 distinct generators, one np.random.default_rng(seed) per "
+            "network, got one generator twice",
+        ),
+        "not a generator": (
+            TypeError,
+            lambda: train(stack, X, y, learning_rate=0.1, epochs=1, batch_size=2,
+                          rng=[0, 1, 2]),
+            "rng (mini-batches need it to shuffle the examples)[0] must be a "
+            "numpy.random.Generator",
+        ),
+        "seeds empty": (
+            ValueError,
+            lambda: init_params_stack([2, 1], []),
+            "seeds must hold at least one seed, got none",
+        ),
+        "seed negative": (
+            ValueError,
+            lambda: init_params_stack([2, 1], [0, -3]),
+            "seeds[1] must be at least 0, got -3",
+        ),
+        "seeds int": (
+            TypeError,
+            lambda: init_params_stack([2, 1], 5),
+            "seeds must be a list or range of integer seeds, got int",
+        ),
+        "seeds init": (
+            ValueError,
+            lambda: init_params_stack([2, 1], [0], "normal"),
+            "init must be one of [",
+        ),
+        "logit_linearity": (
+            ValueError,
+            lambda: logit_linearity(stack, np.zeros((10, 2))),
+            "logit_linearity takes one network, got a stack of 3",
+        ),
+    }
+
+
+BAD_STACK_CALLS = _bad_stack_calls()
+
+
+@pytest.mark.parametrize(
+    "error, call, message", BAD_STACK_CALLS.values(), ids=list(BAD_STACK_CALLS)
+)
+def test_stacks_are_checked_at_the_boundary_with_clear_messages(error, call, message):
+    with pytest.raises(error) as caught:
+        call()
+    assert type(caught.value) is error
+    assert message in str(caught.value)
+
+
+# ---- the backward pass on the page ----------------------------------------------
+
+
+def _shown_functions():
+    """Every function of network.py that Chapter 3 shows with literalinclude
+    :pyobject:, as (name, AST)."""
+    chapter = load(ROOT / "chapters" / "03-backpropagation.ipynb")
+    text = "\n".join(
+        "".join(cell["source"]) for cell in chapter["cells"]
+        if cell["cell_type"] == "markdown"
+    )
+    names = re.findall(
+        r"```\{literalinclude\}\s+\S*sigmoid_course/network\.py\s*\n"
+        r"(?:[^`]*?\n)??:pyobject:\s*(\w+)",
+        text,
+    )
+    tree = ast.parse(inspect.getsource(network_module))
+    functions = {
+        node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)
+    }
+    return [(name, functions.get(name)) for name in names]
+
+
+def _loops_over_layers(function):
+    return [node for node in ast.walk(function) if isinstance(node, ast.For)]
+
+
+def _transposed_products(function):
+    """The matrix products with a transposed factor, A.mT @ delta and delta @ W.mT."""
+    return [
+        node for node in ast.walk(function)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult)
+        and any(
+            isinstance(side, ast.Attribute) and side.attr in ("mT", "T")
+            for side in (node.left, node.right)
+        )
+    ]
+
+
+def _updates(function):
+    """In-place subtractions W -= ..., b -= ... inside a loop."""
+    return [
+        node for loop in _loops_over_layers(function) for node in ast.walk(loop)
+        if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Sub)
+    ]
+
+
+def test_chapter_3_shows_functions_that_contain_their_loops_not_wrappers():
+    shown = _shown_functions()
+    assert shown, "Chapter 3 shows no function of network.py"
+    for name, function in shown:
+        assert function is not None, f"Chapter 3 shows {name}, not in network.py"
+        assert _loops_over_layers(function), (
+            f"Chapter 3 shows {name}, which has no loop over the layers: the loop it "
+            "delegates to is not on the page"
+        )
+    functions = dict(shown)
+    backward_passes = [
+        f for f in functions.values() if len(_transposed_products(f)) >= 2
+    ]
+    assert backward_passes, (
+        "no function Chapter 3 shows computes the backward pass's products A.mT @ "
+        "delta and delta @ W.mT itself"
+    )
+    steps = [f for name, f in shown if "step" in name or "train" in name]
+    for step in steps:
+        assert len(_updates(step)) >= 2, "the training step shown lacks W -= ..."
+
+
+def test_the_backward_pass_and_the_training_step_hold_their_own_loops():
+    # The functions made to be shown: if one became a wrapper, Chapter 3 could not
+    # show the algorithm by including it.
+    tree = ast.parse(inspect.getsource(network_module))
+    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    assert _loops_over_layers(functions["feedforward"])
+    assert len(_transposed_products(functions["backward"])) == 2
+    assert _loops_over_layers(functions["backward"])
+    assert len(_updates(functions["gradient_step"])) == 2
+
+
+def test_the_shown_function_check_would_catch_a_wrapper():
+    wrapper = ast.parse(
+        "def loss_and_grads(params, X, y):\n"
+        "    act, params, X, y = _checked(params, X, y)\n"
+        "    return _loss_and_grads(params, X, y, act)\n"
+    ).body[0]
+    assert not _loops_over_layers(wrapper) and not _transposed_products(wrapper)

@@ -9,7 +9,8 @@ One module per idea: :mod:`activations` (σ, its derivatives and relatives),
 (high-precision references and ulp errors), :mod:`datasets` (small seeded
 data sets), :mod:`neuron` (one neuron by hand: its computational graph and
 the loss at its output), :mod:`network` (a small network and its single
-backward pass), :mod:`gradient_flow` (how gradients shrink from layer to
+backward pass, one network or a stack of them), :mod:`seeds` (results over
+many seeds, summarised), :mod:`gradient_flow` (how gradients shrink from layer to
 layer, measured), :mod:`logistic_regression` (its gradient, Hessian and
 Newton's method), :mod:`softmax` (many classes), :mod:`gates` (SiLU, GLU and
 recurrent gates), :mod:`plotting` (the shared figure style) and
@@ -60,6 +61,7 @@ from .network import (
     forward,
     hidden_bias_gradient_norms,
     init_params,
+    init_params_stack,
     loss_and_grads,
     predict,
     predict_proba,
@@ -74,6 +76,7 @@ from .neuron import (
 )
 from .plotting import COLORS, new_axes, use_course_style
 from .precision import sigmoid_prime_reference, sigmoid_reference, ulp_error
+from .seeds import SeedSummary, over_seeds, summarise
 from .softmax import log_softmax, softmax, softmax_jacobian
 from .widgets import (
     gradient_norm_explorer,
@@ -85,8 +88,9 @@ from .widgets import (
 __all__ = [
     "ForgetGateGradients",
     "LogisticRegressionFit",
-    "forget_gate_gradients",
+    "SeedSummary",
     "fit_logistic_regression",
+    "forget_gate_gradients",
     "glu",
     "glu_gradients",
     "log_softmax",
@@ -108,6 +112,7 @@ __all__ = [
     "gradient_norm_explorer",
     "hidden_bias_gradient_norms",
     "init_params",
+    "init_params_stack",
     "initial_gradient_norms",
     "layer_gains",
     "layer_statistics",
@@ -120,6 +125,7 @@ __all__ = [
     "new_axes",
     "nielsen_interval_width",
     "numerical_gradient",
+    "over_seeds",
     "predict",
     "predict_proba",
     "record_training",
@@ -133,6 +139,7 @@ __all__ = [
     "sigmoid_reference",
     "sigmoid_second",
     "softplus",
+    "summarise",
     "tangent_explorer",
     "train",
     "train_neuron",

@@ -238,19 +238,92 @@ def check_labels(y, name: str = "y") -> np.ndarray:
     return y
 
 
+def check_rngs(rngs, count: int, name: str = "rng") -> list:
+    """Return ``rngs`` as a list of ``count`` ``numpy.random.Generator`` objects.
+
+    A stack of networks shuffles with one generator per network: ``TypeError``
+    unless ``rngs`` is a list or tuple of generators, ``ValueError`` unless it
+    holds exactly ``count`` of them (one generator twice would couple two
+    networks' shuffles, so that is a ``ValueError`` too).
+
+    >>> rngs = check_rngs([np.random.default_rng(seed + 1) for seed in range(3)], 3)
+    >>> len(rngs)
+    3
+    """
+    what = (
+        f"a list of {count} numpy.random.Generator objects, one per network of the "
+        "stack"
+    )
+    if not isinstance(rngs, (list, tuple)):
+        raise TypeError(f"{name} must be {what}, got {_kind_of(rngs)}")
+    for k, rng in enumerate(rngs):
+        check_rng(rng, f"{name}[{k}]")
+    if len(rngs) != count:
+        raise ValueError(f"{name} must be {what}, got {len(rngs)}")
+    if len({id(rng) for rng in rngs}) != count:
+        raise ValueError(
+            f"{name} must hold {count} distinct generators, one "
+            "np.random.default_rng(seed) per network, got one generator twice"
+        )
+    return list(rngs)
+
+
+def check_seeds(seeds, name: str = "seeds", *, distinct: bool = False) -> list:
+    """Return ``seeds`` as a non-empty list of non-negative Python ints.
+
+    ``TypeError`` unless ``seeds`` is a sequence or range of integers (a
+    single int, a string or a float is not), ``ValueError`` for an empty
+    one, a negative seed or, with ``distinct``, a seed given twice.
+
+    >>> check_seeds(range(3))
+    [0, 1, 2]
+    >>> check_seeds([1, 1], distinct=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: seeds must not repeat a seed, got 1 twice
+    """
+    if isinstance(seeds, np.ndarray):
+        if seeds.ndim != 1:
+            raise ValueError(
+                f"{name} must be a 1-dimensional array of seeds, got shape "
+                f"{seeds.shape}"
+            )
+        seeds = seeds.tolist()
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, (list, tuple, range)):
+        raise TypeError(
+            f"{name} must be a list or range of integer seeds, got {_kind_of(seeds)}"
+        )
+    if len(seeds) == 0:
+        raise ValueError(f"{name} must hold at least one seed, got none")
+    checked = [check_count(seed, f"{name}[{k}]", 0) for k, seed in enumerate(seeds)]
+    if distinct and len(set(checked)) != len(checked):
+        seen = set()
+        twice = next(s for s in checked if s in seen or seen.add(s))
+        raise ValueError(f"{name} must not repeat a seed, got {twice} twice")
+    return checked
+
+
 def check_params(params, name: str = "params") -> list:
     """Return ``params`` as a list of ``(W, b)`` pairs of float64 arrays, checked once.
 
-    ``TypeError`` unless ``params`` is a non-empty list or tuple of pairs of
-    real numeric numpy arrays; ``ValueError`` unless every ``W`` has shape
-    ``(n_in, n_out)``, its ``b`` shape ``(n_out,)``, each layer takes as many
-    inputs as the one before gives outputs, and every entry is finite.
-    Float64 arrays are returned as they are (no copy).
+    One network has ``W`` of shape ``(n_in, n_out)`` and ``b`` of shape
+    ``(n_out,)``; a **stack** of S networks (one per seed, trained together)
+    has ``W`` of shape ``(S, n_in, n_out)`` and ``b`` of shape ``(S, n_out)``
+    in every layer.  ``TypeError`` unless ``params`` is a non-empty list or
+    tuple of pairs of real numeric numpy arrays; ``ValueError`` unless every
+    ``W`` has one of those shapes and its ``b`` the matching one, all layers
+    hold the same number of networks, each layer takes as many inputs as the
+    one before gives outputs, and every entry is finite.  Float64 arrays are
+    returned as they are (no copy).
 
     >>> check_params([(np.ones((2, 1)), np.array([np.nan]))])
     Traceback (most recent call last):
     ...
     ValueError: params layer 1: b must hold finite numbers, got nan at index (0,)
+    >>> check_params([(np.ones((3, 2, 1)), np.zeros(1))])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: params layer 1: W of shape ... needs b of shape (3, 1), got (1,)
     """
     if not isinstance(params, (list, tuple)):
         raise TypeError(
@@ -273,17 +346,42 @@ def check_params(params, name: str = "params") -> list:
                     f"{name} layer {k}: {part} must be a numpy array, got "
                     f"{_kind_of(arr)}"
                 )
-        W = check_real_array(layer[0], f"{name} layer {k}: W", ndim=2)
+        W = check_real_array(layer[0], f"{name} layer {k}: W")
+        if W.ndim not in (2, 3):
+            raise ValueError(
+                f"{name} layer {k}: W must be a 2-dimensional array (n_in, n_out), or "
+                f"3-dimensional (networks, n_in, n_out) for a stack, got shape "
+                f"{W.shape}"
+            )
+        if W.ndim == 3 and W.shape[0] == 0:
+            raise ValueError(
+                f"{name} layer {k}: a stack must hold at least one network, got W of "
+                f"shape {W.shape}"
+            )
         b = check_real_array(layer[1], f"{name} layer {k}: b")
-        if b.shape != (W.shape[1],):
+        if b.shape != W.shape[:-2] + W.shape[-1:]:
+            axes = "(n_in, n_out)" if W.ndim == 2 else "(networks, n_in, n_out)"
             raise ValueError(
-                f"{name} layer {k}: W of shape (n_in, n_out) = {W.shape} needs b of "
-                f"shape ({W.shape[1]},), got {b.shape}"
+                f"{name} layer {k}: W of shape {axes} = {W.shape} needs b of "
+                f"shape {W.shape[:-2] + W.shape[-1:]}, got {b.shape}"
             )
-        if checked and W.shape[0] != checked[-1][0].shape[1]:
-            raise ValueError(
-                f"{name} layer {k}: W must have {checked[-1][0].shape[1]} rows, the "
-                f"outputs of layer {k - 1}, got shape {W.shape}"
-            )
+        if checked:
+            before = checked[-1][0]
+            if W.shape[:-2] != before.shape[:-2]:
+                raise ValueError(
+                    f"{name} layer {k}: W of shape {W.shape} must be "
+                    + _networks(before)
+                    + f" like layer {k - 1}, whose W has shape {before.shape}"
+                )
+            if W.shape[-2] != before.shape[-1]:
+                raise ValueError(
+                    f"{name} layer {k}: W must have {before.shape[-1]} rows, the "
+                    f"outputs of layer {k - 1}, got shape {W.shape}"
+                )
         checked.append((W, b))
     return checked
+
+
+def _networks(W: np.ndarray) -> str:
+    """'one network' or 'a stack of S networks', as the shape of W says."""
+    return "one network" if W.ndim == 2 else f"a stack of {W.shape[0]} networks"

@@ -15,10 +15,16 @@ Everything here is measured with the network module's single backward pass,
 - :func:`layer_statistics` and :func:`record_training`: mean and spread of
   each hidden layer's activations, their derivative, and the bias-gradient
   norms, epoch by epoch (the measurements of Glorot & Bengio, 2010).
+
+Each measurement also takes a stack of networks, one per seed
+(:func:`sigmoid_course.network.init_params_stack`), and measures all of them
+in one batched computation: every result gains a leading axis, one row per
+network, and row s equals, bit for bit, the measurement of network s alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,15 +44,16 @@ from .activations import sigmoid, sigmoid_prime
 from .network import (
     INITIALISERS,
     _accuracy_of_logits,
-    _backward,
+    _check_rng_for,
     _check_X,
     _check_y,
     _checked,
-    _forward,
-    _loss_and_grads,
+    _hidden_bias_gradient_norms,
     _train,
-    hidden_bias_gradient_norms,
+    backward,
+    feedforward,
     init_params,
+    init_params_stack,
 )
 
 __all__ = [
@@ -148,8 +155,9 @@ def initial_gradient_norms(
     X: ArrayLike,
     y: ArrayLike,
     depth: int,
-    rng: np.random.Generator,
+    rng: np.random.Generator | None = None,
     *,
+    seeds: Sequence[int] | None = None,
     width: int = 30,
     activation: str = "sigmoid",
     init: str = "scaled_normal",
@@ -163,23 +171,39 @@ def initial_gradient_norms(
     over all of (X, y), from :func:`sigmoid_course.network.loss_and_grads`.
     This is Nielsen's measure of how fast each layer starts to learn.
 
+    Give ``seeds`` instead of ``rng`` for many networks at once: the result
+    then has shape ``(len(seeds), depth)``, and row s is exactly the result
+    for ``rng = np.random.default_rng(seeds[s])``.
+
     >>> from sigmoid_course.datasets import gaussian_clusters
     >>> X, y = gaussian_clusters(200, np.random.default_rng(0))
     >>> norms = initial_gradient_norms(X, y, 3, np.random.default_rng(1))
     >>> norms.shape, bool(norms[0] < norms[1] < norms[2])
     ((3,), True)
+    >>> initial_gradient_norms(X, y, 3, seeds=range(20)).shape
+    (20, 3)
 
     Explained in: Chapter 4, "Learning speed per layer".
     """
-    check_rng(rng)
+    if (rng is None) == (seeds is None):
+        raise ValueError(
+            "give rng (one network) or seeds (one network per seed), not "
+            + ("both" if seeds is not None else "neither")
+        )
+    if rng is not None:
+        check_rng(rng)
     depth = check_count(depth, "depth", 1)
     width = check_count(width, "width", 1)
     check_choice(init, "init", INITIALISERS)
     X = check_real_array(X, "X", ndim=2)
-    params = init_params([X.shape[1]] + [width] * depth + [1], rng, init)
+    sizes = [X.shape[1]] + [width] * depth + [1]
+    if seeds is None:
+        params = init_params(sizes, rng, init)
+    else:
+        params = init_params_stack(sizes, seeds, init)
     act, params, X, y = _checked(params, X, activation, y)
-    _, grads = _loss_and_grads(params, X, y, act)
-    return hidden_bias_gradient_norms(grads)
+    _, grads = backward(params, *feedforward(params, X, act), y, act)
+    return _hidden_bias_gradient_norms(grads)
 
 
 def layer_gains(params, X: ArrayLike, activation: str = "sigmoid") -> np.ndarray:
@@ -196,17 +220,19 @@ def layer_gains(params, X: ArrayLike, activation: str = "sigmoid") -> np.ndarray
     >>> gains.shape, bool(gains[0] < 0.25)
     ((1,), True)
 
+    For a stack of S networks the result has shape ``(S, layers)``.
+
     Explained in: Chapter 4, "Why each layer costs a factor of about five".
     """
     act, params, X, _ = _checked(params, X, activation, one_output=False)
-    _, zs, activations = _forward(params, X, act)
-    return np.array(
-        [
-            np.sqrt(W.shape[0] * np.mean(W * W))
-            * np.sqrt(np.mean(act.derivative(z, a) ** 2))
-            for (W, _), z, a in zip(params[1:-1], zs, activations[1:])
-        ]
-    )
+    _, zs, activations = feedforward(params, X, act)
+    # Means over each network's matrix (the last two axes): per network in a stack.
+    gains = [
+        np.sqrt(W.shape[-2] * np.mean(W * W, axis=(-2, -1)))
+        * np.sqrt(np.mean(act.derivative(z, a) ** 2, axis=(-2, -1)))
+        for (W, _), z, a in zip(params[1:-1], zs, activations[1:])
+    ]
+    return _by_layer(gains, params)
 
 
 @dataclass(frozen=True)
@@ -236,27 +262,47 @@ def layer_statistics(
     >>> stats.mean, stats.std, stats.derivative
     (array([0.5]), array([0.]), array([0.25]))
 
+    For a stack of S networks each array has shape ``(S, hidden layers)``.
+
     Explained in: Chapter 4, "Saturation".
     """
     act, params, X, _ = _checked(params, X, activation, one_output=False)
-    _, zs, layer_inputs = _forward(params, X, act)
-    return _layer_statistics(zs, layer_inputs, act)
+    _, zs, layer_inputs = feedforward(params, X, act)
+    return _layer_statistics(params, zs, layer_inputs, act)
 
 
-def _layer_statistics(zs, layer_inputs, act) -> LayerStatistics:
-    hidden = layer_inputs[1:]
+def _by_layer(values: list, params) -> np.ndarray:
+    """One value per layer (each a number, or S numbers for a stack) as an array
+    whose last axis is the layer."""
+    if values:
+        return np.stack(values, axis=-1)
+    return np.zeros((*params[0][0].shape[:-2], 0))
+
+
+def _layer_statistics(params, zs, layer_inputs, act) -> LayerStatistics:
+    # Statistics over all units and examples of a layer: the last two axes, so
+    # that each network of a stack has its own.
+    hidden, both = layer_inputs[1:], (-2, -1)
     return LayerStatistics(
-        mean=np.array([a.mean() for a in hidden]),
-        std=np.array([a.std() for a in hidden]),
-        derivative=np.array([act.derivative(z, a).mean() for z, a in zip(zs, hidden)]),
+        mean=_by_layer([a.mean(axis=both) for a in hidden], params),
+        std=_by_layer([a.std(axis=both) for a in hidden], params),
+        derivative=_by_layer(
+            [act.derivative(z, a).mean(axis=both) for z, a in zip(zs, hidden)], params
+        ),
     )
 
 
 @dataclass(frozen=True)
 class TrainingRecord:
-    """What :func:`record_training` measured on its probe set; row k of each array is
-    the state
-    before epoch k (the last row is after training), column l is hidden layer l + 1."""
+    """What :func:`record_training` measured on its probe set.
+
+    Row k of each measurement is the state before epoch k (the last row is
+    after training), column l is hidden layer l + 1: ``gradient_norms``,
+    ``mean``, ``std`` and ``derivative`` have shape ``(epochs + 1, hidden
+    layers)``, ``accuracy`` ``(epochs + 1,)`` and ``losses`` (the mean
+    training loss of each epoch) ``(epochs,)``.  For a stack of S networks
+    every array gains a leading axis of length S, one row per network, and
+    ``params`` is the trained stack."""
 
     params: list
     losses: np.ndarray
@@ -266,19 +312,32 @@ class TrainingRecord:
     std: np.ndarray
     derivative: np.ndarray
 
-    def epochs_to(self, level: float) -> int | None:
-        """Return the first epoch after which the probe accuracy is at least ``level``,
-        or None.
+    def epochs_to(self, level: float):
+        """Return the first epoch after which the probe accuracy is at least ``level``.
+
+        One network: an int, or None if it never got there.  A stack of
+        networks: a float array, one entry per network, with ``inf`` for a
+        network that never got there, ready for
+        :func:`sigmoid_course.seeds.summarise`.
 
         >>> r = TrainingRecord([], np.zeros(2), np.zeros((3, 1)),
         ...                    np.array([0.5, 0.95, 1.0]),
         ...                    *np.zeros((3, 3, 1)))
         >>> r.epochs_to(0.9), r.epochs_to(1.1)
         (1, None)
+        >>> stack = TrainingRecord([], np.zeros((2, 2)), np.zeros((2, 3, 1)),
+        ...                        np.array([[0.5, 0.95, 1.0], [0.5, 0.6, 0.7]]),
+        ...                        *np.zeros((3, 2, 3, 1)))
+        >>> stack.epochs_to(0.9)
+        array([ 1., inf])
         """
         level = check_scalar(level, "level")
-        reached = np.flatnonzero(self.accuracy >= level)
-        return int(reached[0]) if reached.size else None
+        reached = self.accuracy >= level
+        if reached.ndim == 1:
+            where = np.flatnonzero(reached)
+            return int(where[0]) if where.size else None
+        first = np.argmax(reached, axis=-1).astype(np.float64)
+        return np.where(reached.any(axis=-1), first, np.inf)
 
 
 def record_training(
@@ -290,7 +349,7 @@ def record_training(
     learning_rate: float,
     epochs: int,
     batch_size: int,
-    rng: np.random.Generator,
+    rng: np.random.Generator | Sequence[np.random.Generator],
     X_probe: ArrayLike | None = None,
     y_probe: ArrayLike | None = None,
 ) -> TrainingRecord:
@@ -306,6 +365,11 @@ def record_training(
     measurements do not touch
     ``rng``, so the training run is the one ``train`` alone would make.
 
+    A stack of S networks (:func:`sigmoid_course.network.init_params_stack`)
+    is trained and measured in one batched computation, with ``rng`` a list
+    of S generators, one per network (as for ``train``); every array of the
+    record then has a leading axis of length S.
+
     >>> from sigmoid_course.datasets import gaussian_clusters
     >>> X, y = gaussian_clusters(100, np.random.default_rng(0))
     >>> params = init_params([20, 8, 8, 1], np.random.default_rng(1))
@@ -314,6 +378,13 @@ def record_training(
     ...                          batch_size=10, rng=np.random.default_rng(2))
     >>> record.gradient_norms.shape, record.mean.shape, record.losses.shape
     ((4, 2), (4, 2), (3,))
+    >>> seeds = range(20)
+    >>> stack = init_params_stack([20, 8, 8, 1], seeds)
+    >>> record = record_training(stack, X, y, activation="tanh", learning_rate=0.1,
+    ...                          epochs=3, batch_size=10,
+    ...                          rng=[np.random.default_rng(s + 1) for s in seeds])
+    >>> record.gradient_norms.shape, record.accuracy.shape, record.losses.shape
+    ((20, 4, 2), (20, 4), (20, 3))
 
     Explained in: Chapter 4, "Learning speed per layer" and "Saturation".
     """
@@ -324,22 +395,22 @@ def record_training(
         X_probe, y_probe = X, y
     else:
         X_probe = _check_X(params, X_probe)
-        y_probe = _check_y(X_probe, y_probe)
+        y_probe = _check_y(params, X_probe, y_probe)
     learning_rate = check_scalar(learning_rate, "learning_rate", "positive")
     epochs = check_count(epochs, "epochs", 0)
     batch_size = check_count(batch_size, "batch_size", 1)
-    check_rng(rng)
+    rng = _check_rng_for(params, rng)
     rows = []
 
     def measure(epoch: int, current) -> None:
         # One forward pass on the probe serves the gradient, the accuracy and the
         # statistics.
-        logits, zs, layer_inputs = _forward(current, X_probe, act)
-        _, grads = _backward(current, logits, zs, layer_inputs, y_probe, act)
-        stats = _layer_statistics(zs, layer_inputs, act)
+        logits, zs, layer_inputs = feedforward(current, X_probe, act)
+        _, grads = backward(current, logits, zs, layer_inputs, y_probe, act)
+        stats = _layer_statistics(current, zs, layer_inputs, act)
         rows.append(
             (
-                hidden_bias_gradient_norms(grads),
+                _hidden_bias_gradient_norms(grads),
                 _accuracy_of_logits(logits, y_probe),
                 stats.mean,
                 stats.std,
@@ -350,7 +421,10 @@ def record_training(
     final, losses = _train(
         params, X, y, act, learning_rate, epochs, batch_size, rng, measure
     )
+    # Rows are epochs; a stack's networks come first: (S, epochs + 1, ...).
+    stacked = params[0][0].ndim == 3
     norms, accuracies, means, stds, derivatives = (
-        np.array(column) for column in zip(*rows)
+        np.moveaxis(np.array(column), 0, 1) if stacked else np.array(column)
+        for column in zip(*rows)
     )
     return TrainingRecord(final, losses, norms, accuracies, means, stds, derivatives)

@@ -7,8 +7,34 @@ output unit is a sigmoid, and the loss is the mean binary cross-entropy,
 computed from the output logit by :func:`sigmoid_course.neuron.neuron_loss`
 so that it never takes the log of 0.
 
-There is exactly one backward pass, :func:`loss_and_grads`; everything else
-(training, gradient checks, the vanishing-gradient experiments) calls it.
+**Three functions are the algorithm**, written to be read next to the
+equations of Chapter 3 and shown there: :func:`feedforward` (the forward pass,
+a loop over the layers), :func:`backward` (the backward pass, a loop over the
+layers from the top) and :func:`gradient_step` (one step of gradient descent:
+both passes, then the update of every layer).  They check nothing: they take
+float64 arrays of matching shapes and an :class:`Activation`.  The public
+functions (:func:`forward`, :func:`loss_and_grads`, :func:`train`, ...) check
+their arguments once, with the rules of :mod:`sigmoid_course._arrays`, and
+then call those three; :func:`train` checks before its first epoch, not in
+every mini-batch.  The two passes are separate functions so that a
+measurement can reuse one forward pass for both the gradient and the
+activations (:func:`sigmoid_course.gradient_flow.record_training`).  There is
+exactly one backward pass, :func:`backward`; everything else (training,
+gradient checks, the vanishing-gradient experiments) calls it.
+
+**A stack of networks.**  Every function here also takes a stack of S networks
+of the same layer sizes, one per seed, stored along a leading axis: ``W`` of
+shape ``(S, n_in, n_out)`` and ``b`` of shape ``(S, n_out)``
+(:func:`init_params_stack`).  The same code then trains or measures all S in
+one batched computation: ``@`` multiplies matching slices, ``.mT`` transposes
+the last two axes, sums run over the examples' axis ``-2``, and ``b`` is added
+to every row of its own network.  The data ``X`` are either shared, shape
+``(batch, n_in)``, or one batch per network, ``(S, batch, n_in)``; the labels
+``y`` likewise ``(batch, 1)`` or ``(S, batch, 1)``.  Results gain the leading
+axis: a loss or an accuracy per network, shape ``(S,)``.  Slice s of every
+result equals, bit for bit, the same computation on network s alone
+(tests/test_network.py checks it), because NumPy computes each slice of a
+stacked ``@`` with the same BLAS call as the single product.
 """
 
 from __future__ import annotations
@@ -26,7 +52,9 @@ from ._arrays import (
     check_params,
     check_real_array,
     check_rng,
+    check_rngs,
     check_scalar,
+    check_seeds,
 )
 from .activations import sigmoid
 from .neuron import _cross_entropy
@@ -36,9 +64,13 @@ __all__ = [
     "INITIALISERS",
     "Activation",
     "accuracy",
+    "backward",
+    "feedforward",
     "forward",
+    "gradient_step",
     "hidden_bias_gradient_norms",
     "init_params",
+    "init_params_stack",
     "loss_and_grads",
     "predict",
     "predict_proba",
@@ -117,6 +149,28 @@ def _activation(name: str) -> Activation:
     return ACTIVATIONS[name]
 
 
+def _check_layer_sizes(layer_sizes) -> list:
+    if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
+        raise TypeError(
+            "layer_sizes must be a list of layer widths, got "
+            f"{type(layer_sizes).__name__}"
+        )
+    sizes = [check_count(n, f"layer_sizes[{k}]", 1) for k, n in enumerate(layer_sizes)]
+    if len(sizes) < 2:
+        raise ValueError(
+            "layer_sizes must list at least two layer widths (input and output), got "
+            f"{sizes}"
+        )
+    return sizes
+
+
+def _init_params(sizes, rng, init):
+    return [
+        INITIALISERS[init](rng, n_in, n_out)
+        for n_in, n_out in zip(sizes[:-1], sizes[1:])
+    ]
+
+
 def init_params(
     layer_sizes: Sequence[int], rng: np.random.Generator, init: str = "xavier"
 ) -> list:
@@ -136,32 +190,155 @@ def init_params(
     """
     check_rng(rng)
     check_choice(init, "init", INITIALISERS)
-    if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
-        raise TypeError(
-            "layer_sizes must be a list of layer widths, got "
-            f"{type(layer_sizes).__name__}"
-        )
-    sizes = [check_count(n, f"layer_sizes[{k}]", 1) for k, n in enumerate(layer_sizes)]
-    if len(sizes) < 2:
-        raise ValueError(
-            "layer_sizes must list at least two layer widths (input and output), got "
-            f"{sizes}"
-        )
+    return _init_params(_check_layer_sizes(layer_sizes), rng, init)
+
+
+def init_params_stack(
+    layer_sizes: Sequence[int], seeds: Sequence[int], init: str = "xavier"
+) -> list:
+    """Return a stack of ``len(seeds)`` networks, ``[(W, b), ...]``, one per seed.
+
+    ``W`` has shape ``(S, n_in, n_out)`` and ``b`` shape ``(S, n_out)`` for
+    S = ``len(seeds)``, and slice s is exactly (bit for bit) the network
+    ``init_params(layer_sizes, np.random.default_rng(seeds[s]), init)``: a
+    sweep over seeds trains the very networks a loop over seeds would.
+    Every function of this module accepts the stack and computes all its
+    networks at once.
+
+    >>> stack = init_params_stack([2, 3, 1], seeds=range(5))
+    >>> [(W.shape, b.shape) for W, b in stack]
+    [((5, 2, 3), (5, 3)), ((5, 3, 1), (5, 1))]
+    >>> one = init_params([2, 3, 1], np.random.default_rng(4))
+    >>> bool(np.array_equal(stack[0][0][4], one[0][0]))
+    True
+
+    Explained in: Chapter 4, "Learning speed per layer".
+    """
+    seeds = check_seeds(seeds)
+    check_choice(init, "init", INITIALISERS)
+    sizes = _check_layer_sizes(layer_sizes)
+    networks = [
+        _init_params(sizes, np.random.default_rng(seed), init) for seed in seeds
+    ]
+    # Layer k of every network, stacked: W[s] and b[s] are network s's.
     return [
-        INITIALISERS[init](rng, n_in, n_out)
-        for n_in, n_out in zip(sizes[:-1], sizes[1:])
+        tuple(np.stack(arrays) for arrays in zip(*layers))
+        for layers in zip(*networks)
     ]
 
 
+# ---- the algorithm: forward pass, backward pass, gradient step ---------------------
+# Unchecked: the public functions below check the arguments once and call these.
+
+
+def feedforward(params, X, act: Activation):
+    """Return ``(logits, Z, A)``: the forward pass, layer by layer.
+
+    ``Z[k]`` is the pre-activation of hidden layer k + 1 and ``A[k]`` the
+    input of layer k + 1: ``A[0]`` is ``X``, ``A[1:]`` are the hidden layers'
+    activations.  ``act`` is an :class:`Activation`, ``ACTIVATIONS["sigmoid"]``
+    for sigmoid units.  Checks nothing: :func:`forward` checks, then calls it.
+
+    >>> params = [(np.array([[1.0, -1.0]]), np.zeros(2)),
+    ...           (np.array([[2.0], [3.0]]), np.array([-1.0]))]
+    >>> logits, Z, A = feedforward(params, np.array([[0.0]]), ACTIVATIONS["sigmoid"])
+    >>> logits  # 2 σ(0) + 3 σ(0) − 1
+    array([[1.5]])
+
+    Explained in: Chapter 3, "A small network from scratch".
+    """
+    Z, A = [], [X]
+    for W, b in params[:-1]:
+        # Z = A W + b; b[..., None, :] adds b to every row (example)
+        Z.append(A[-1] @ W + b[..., None, :])
+        A.append(act.forward(Z[-1]))  # A = σ(Z)
+    W, b = params[-1]
+    logits = A[-1] @ W + b[..., None, :]  # the output layer's Z
+    return logits, Z, A
+
+
+def backward(params, logits, Z, A, y, act: Activation):
+    """Return ``(loss, grads)``: the backward pass, from the output layer down.
+
+    ``logits``, ``Z`` and ``A`` are the forward pass of :func:`feedforward`
+    on a batch whose labels are ``y``.  The error ``delta`` = ∂L/∂Z starts
+    at the output unit and moves down one layer per step of the loop; each
+    layer's gradient is read off on the way.  ``loss`` is the mean
+    cross-entropy and ``grads`` has the structure of ``params``.  Checks
+    nothing: :func:`loss_and_grads` checks, then calls both passes.
+
+    >>> params = init_params([2, 3, 1], np.random.default_rng(0))
+    >>> X, y, act = np.array([[0.5, -1.0]]), np.array([[1.0]]), ACTIVATIONS["sigmoid"]
+    >>> logits, Z, A = feedforward(params, X, act)
+    >>> loss, grads = backward(params, logits, Z, A, y, act)
+    >>> [(dW.shape, db.shape) for dW, db in grads]
+    [((2, 3), (3,)), ((3, 1), (1,))]
+
+    Explained in: Chapter 3, "A small network from scratch".
+    """
+    B = y.shape[-2]  # examples in the batch
+    # L = mean of softplus((1 − 2y) z), the cross-entropy from the logit
+    loss = _cross_entropy(logits, y).sum(axis=(-2, -1)) / B
+    delta = (sigmoid(logits) - y) / B  # output layer: Δ = (σ(Z) − y) / B
+    grads = [None] * len(params)
+    for k in reversed(range(len(params))):  # layer k + 1, top layer first
+        dW = A[k].mT @ delta  # ∂L/∂W = Aᵀ Δ, A = the layer's input
+        db = delta.sum(axis=-2)  # ∂L/∂b = Δ summed over the examples
+        grads[k] = (dW, db)
+        if k > 0:  # one layer down: Δ ← (Δ Wᵀ) ⊙ σ'(Z), σ'(Z) = A (1 − A)
+            W, _ = params[k]
+            delta = (delta @ W.mT) * act.derivative(Z[k - 1], A[k])
+    return loss, grads
+
+
+def gradient_step(params, X, y, act: Activation, learning_rate: float):
+    """Take one step of gradient descent on the batch (X, y); return its loss.
+
+    The forward pass, the backward pass, then the update of every layer in
+    place, with η = ``learning_rate``; the loss is the one before the step.
+    Checks nothing: :func:`train` checks once, then calls it for every batch.
+
+    >>> params = [(np.zeros((1, 1)), np.zeros(1))]
+    >>> loss = gradient_step(params, np.ones((1, 1)), np.ones((1, 1)),
+    ...                      ACTIVATIONS["sigmoid"], learning_rate=2.0)
+    >>> params  # ∂L/∂W = ∂L/∂b = σ(0) − 1 = −½: both move to 1
+    [(array([[1.]]), array([1.]))]
+
+    Explained in: Chapter 3, "Training".
+    """
+    logits, Z, A = feedforward(params, X, act)
+    loss, grads = backward(params, logits, Z, A, y, act)
+    for (W, b), (dW, db) in zip(params, grads):
+        W -= learning_rate * dW  # W ← W − η ∂L/∂W
+        b -= learning_rate * db  # b ← b − η ∂L/∂b
+    return loss
+
+
+# ---- checks at the public boundary ------------------------------------------------
+
+
+def _stack_size(params) -> int | None:
+    """The number of networks of a (checked) stack, or None for one network."""
+    W = params[0][0]
+    return None if W.ndim == 2 else W.shape[0]
+
+
 def _check_X(params, X) -> np.ndarray:
-    X = check_real_array(X, "X", ndim=2)
-    if X.shape[0] == 0:
+    S = _stack_size(params)
+    X = check_real_array(X, "X", ndim=2 if S is None else None)
+    if S is not None and not (X.ndim == 2 or (X.ndim == 3 and X.shape[0] == S)):
+        raise ValueError(
+            f"X must be a 2-dimensional array (batch, n_in), shared by the {S} "
+            f"networks of the stack, or 3-dimensional ({S}, batch, n_in), one batch "
+            f"per network, got shape {X.shape}"
+        )
+    if X.shape[-2] == 0:
         # A mean over no examples is 0/0: numpy would warn and return NaN.
         raise ValueError(
             f"X must hold at least one example, got an empty batch of shape {X.shape}"
         )
-    n_in = params[0][0].shape[0]
-    if X.shape[1] != n_in:
+    n_in = params[0][0].shape[-2]
+    if X.shape[-1] != n_in:
         raise ValueError(
             f"X must have {n_in} columns, the inputs of the first layer, got shape "
             f"{X.shape}"
@@ -169,76 +346,62 @@ def _check_X(params, X) -> np.ndarray:
     return X
 
 
-def _check_y(X, y) -> np.ndarray:
+def _check_y(params, X, y) -> np.ndarray:
     y = check_labels(y)
-    if y.shape != (X.shape[0], 1):
+    S, batch = _stack_size(params), X.shape[-2]
+    if S is None and y.shape != (batch, 1):
         raise ValueError(
-            f"y must have shape (batch, 1) = ({X.shape[0]}, 1), one label per row of "
+            f"y must have shape (batch, 1) = ({batch}, 1), one label per row of "
             f"X, got {y.shape}"
+        )
+    if S is not None and y.shape not in ((batch, 1), (S, batch, 1)):
+        raise ValueError(
+            f"y must have shape (batch, 1) = ({batch}, 1), shared by the {S} networks "
+            f"of the stack, or ({S}, {batch}, 1), one label per row of X, got "
+            f"{y.shape}"
         )
     return y
 
 
 def _check_one_output(params) -> None:
-    n_out = params[-1][0].shape[1]
-    if n_out != 1:
+    W = params[-1][0]
+    if W.shape[-1] != 1:
         raise ValueError(
             f"params must end in a layer with one output unit (a binary classifier), "
-            f"got a last W of shape {params[-1][0].shape}"
+            f"got a last W of shape {W.shape}"
         )
 
 
 def _checked(params, X, activation, y=None, *, one_output=True):
     """The public functions' single check: ``(act, params, X, y)`` ready for the
-    internals."""
+    algorithm."""
     act = _activation(activation)
     params = check_params(params)
     if one_output:
         _check_one_output(params)
     X = _check_X(params, X)
-    return act, params, X, (None if y is None else _check_y(X, y))
+    return act, params, X, (None if y is None else _check_y(params, X, y))
 
 
-# The internals below take checked arguments (float64 arrays of matching
-# shapes, an Activation) and check nothing: train and the measurements of
-# gradient_flow call them in their loops, after one check at the boundary.
+def _check_rng_for(params, rng, name: str = "rng"):
+    """One generator for one network, a list of S for a stack of S."""
+    S = _stack_size(params)
+    if S is None:
+        check_rng(rng, name)
+        return rng
+    return check_rngs(rng, S, name)
 
 
-def _forward(params, X: np.ndarray, act: Activation):
-    zs, layer_inputs = [], [X]
-    a = X
-    for W, b in params[:-1]:
-        z = a @ W + b
-        a = act.forward(z)
-        zs.append(z)
-        layer_inputs.append(a)
-    W, b = params[-1]
-    return a @ W + b, zs, layer_inputs
+def _single_number(value):
+    """A 0-d result (one network) as a Python float; a stack's array as it is."""
+    return float(value) if np.ndim(value) == 0 else value
 
 
-def _backward(params, logits, zs, layer_inputs, y: np.ndarray, act: Activation):
-    batch = y.shape[0]
-    # The mean as np.mean forms it (one pairwise sum, one division), without its
-    # overhead.
-    loss = float(np.add.reduce(_cross_entropy(logits, y), axis=None) / batch)
-    # dL/dz of the output layer, σ(z) − y, averaged over the batch.
-    delta = (sigmoid(logits) - y) / batch
-    grads = [None] * len(params)
-    for layer in range(len(params) - 1, -1, -1):
-        W, _ = params[layer]
-        grads[layer] = (layer_inputs[layer].T @ delta, delta.sum(axis=0))
-        if layer > 0:
-            delta = (delta @ W.T) * act.derivative(zs[layer - 1], layer_inputs[layer])
-    return loss, grads
+def _accuracy_of_logits(logits: np.ndarray, y: np.ndarray):
+    return _single_number(np.mean((sigmoid(logits) >= 0.5) == y, axis=(-2, -1)))
 
 
-def _loss_and_grads(params, X: np.ndarray, y: np.ndarray, act: Activation):
-    logits, zs, layer_inputs = _forward(params, X, act)
-    return _backward(params, logits, zs, layer_inputs, y, act)
-
-
-def _accuracy_of_logits(logits: np.ndarray, y: np.ndarray) -> float:
-    return float(np.mean((sigmoid(logits) >= 0.5) == y))
+# ---- the public functions ---------------------------------------------------------
 
 
 def forward(params, X, activation: str = "sigmoid"):
@@ -247,7 +410,8 @@ def forward(params, X, activation: str = "sigmoid"):
     ``zs[l]`` is the pre-activation of hidden layer l+1 and
     ``layer_inputs[l]`` the input of layer l+1 (``layer_inputs[0]`` is ``X``),
     so ``layer_inputs[1:]`` are the hidden layers' outputs; ``logits`` has
-    shape ``(batch, n_out)``.
+    shape ``(batch, n_out)``, or ``(S, batch, n_out)`` for a stack of S
+    networks.  Checks its arguments and calls :func:`feedforward`.
 
     >>> params = init_params([2, 3, 1], np.random.default_rng(0))
     >>> logits, zs, acts = forward(params, np.zeros((4, 2)))
@@ -257,7 +421,7 @@ def forward(params, X, activation: str = "sigmoid"):
     Explained in: Chapter 3, "A small network from scratch".
     """
     act, params, X, _ = _checked(params, X, activation, one_output=False)
-    return _forward(params, X, act)
+    return feedforward(params, X, act)
 
 
 def loss_and_grads(params, X, y, activation: str = "sigmoid"):
@@ -269,7 +433,9 @@ def loss_and_grads(params, X, y, activation: str = "sigmoid"):
     σ(z) − y (:func:`sigmoid_course.neuron.loss_gradient_wrt_logit`): the
     σ'(z) of the output unit cancels.  Each hidden layer multiplies the error
     by Wᵀ and by the activation's derivative, computed from the stored forward
-    outputs.  ``grads`` has the structure of ``params``.
+    outputs.  ``grads`` has the structure of ``params``.  For a stack of S
+    networks the loss is an array of S losses, one per network.  Checks its
+    arguments, then runs :func:`feedforward` and :func:`backward`.
 
     >>> rng = np.random.default_rng(0)
     >>> params = init_params([2, 4, 1], rng)
@@ -281,11 +447,15 @@ def loss_and_grads(params, X, y, activation: str = "sigmoid"):
     Chapter 4 for every gradient it measures.
     """
     act, params, X, y = _checked(params, X, activation, y)
-    return _loss_and_grads(params, X, y, act)
+    logits, Z, A = feedforward(params, X, act)
+    loss, grads = backward(params, logits, Z, A, y, act)
+    return _single_number(loss), grads
 
 
 def predict_proba(params, X, activation: str = "sigmoid") -> np.ndarray:
     """Return the network's probabilities σ(logit), shape ``(batch, 1)``.
+
+    A stack of S networks gives shape ``(S, batch, 1)``.
 
     >>> params = init_params([2, 1], np.random.default_rng(0))
     >>> predict_proba(params, np.zeros((1, 2)))
@@ -294,7 +464,7 @@ def predict_proba(params, X, activation: str = "sigmoid") -> np.ndarray:
     Explained in: Chapter 3, "Training".
     """
     act, params, X, _ = _checked(params, X, activation)
-    return sigmoid(_forward(params, X, act)[0])
+    return sigmoid(feedforward(params, X, act)[0])
 
 
 def predict(params, X, activation: str = "sigmoid") -> np.ndarray:
@@ -311,8 +481,11 @@ def predict(params, X, activation: str = "sigmoid") -> np.ndarray:
     return (predict_proba(params, X, activation) >= 0.5).astype(np.int64)
 
 
-def accuracy(params, X, y, activation: str = "sigmoid") -> float:
+def accuracy(params, X, y, activation: str = "sigmoid"):
     """Return the fraction of examples whose prediction equals the label.
+
+    A float for one network; an array of S fractions, one per network, for a
+    stack of S.
 
     >>> single = [(np.ones((1, 1)), np.zeros(1))]
     >>> accuracy(single, np.array([[-2.0], [3.0]]), np.array([[0], [0]]))
@@ -321,7 +494,7 @@ def accuracy(params, X, y, activation: str = "sigmoid") -> float:
     Explained in: Chapter 3, "Training".
     """
     act, params, X, y = _checked(params, X, activation, y)
-    return _accuracy_of_logits(_forward(params, X, act)[0], y)
+    return _accuracy_of_logits(feedforward(params, X, act)[0], y)
 
 
 def train(
@@ -333,17 +506,25 @@ def train(
     epochs: int,
     activation: str = "sigmoid",
     batch_size: int | None = None,
-    rng: np.random.Generator | None = None,
+    rng: np.random.Generator | Sequence[np.random.Generator] | None = None,
     callback: Callable[[int, list], None] | None = None,
 ):
     """Return ``(params, losses)`` after plain gradient descent.
 
     Full-batch by default; with ``batch_size`` the examples are shuffled by
-    ``rng`` every epoch and processed in mini-batches.  ``losses[k]`` is the
-    mean loss over epoch k, computed during the updates.  The input
-    ``params`` are not modified.  ``callback(epoch, params)``, if given, runs
-    before each epoch and after the last one, for measurements.  The
-    arguments are checked once, before the first epoch.
+    ``rng`` every epoch and processed in mini-batches, one
+    :func:`gradient_step` each.  ``losses[k]`` is the mean loss over epoch k,
+    computed during the updates.  The input ``params`` are not modified.
+    ``callback(epoch, params)``, if given, runs before each epoch and after
+    the last one, for measurements.  The arguments are checked once, before
+    the first epoch.
+
+    A stack of S networks (:func:`init_params_stack`) trains in one batched
+    computation; ``losses`` then has shape ``(S, epochs)``.  With mini-batches
+    each network shuffles with its own generator: ``rng`` is a list of S
+    generators, and network s of the stack follows exactly the run that
+    network s alone would make with ``rng[s]``.  Chapter 4 draws network s
+    from ``seeds[s]`` and shuffles with ``default_rng(seeds[s] + 1)``.
 
     >>> rng = np.random.default_rng(0)
     >>> X = np.array([[0.0], [1.0]]); y = np.array([[0], [1]])
@@ -351,6 +532,12 @@ def train(
     ...                        epochs=50)
     >>> bool(losses[-1] < losses[0])
     True
+    >>> seeds = range(4)
+    >>> stack, losses = train(init_params_stack([1, 3, 1], seeds), X, y,
+    ...                       learning_rate=1.0, epochs=5, batch_size=1,
+    ...                       rng=[np.random.default_rng(s + 1) for s in seeds])
+    >>> losses.shape
+    (4, 5)
 
     Explained in: Chapter 3, "Training"; Chapter 4 passes a callback.
     """
@@ -359,17 +546,35 @@ def train(
     epochs = check_count(epochs, "epochs", 0)
     if batch_size is not None:
         batch_size = check_count(batch_size, "batch_size", 1)
-        check_rng(rng, "rng (mini-batches need it to shuffle the examples)")
+        rng = _check_rng_for(
+            params, rng, "rng (mini-batches need it to shuffle the examples)"
+        )
     if callback is not None:
         check_callable(callback, "callback")
     return _train(params, X, y, act, learning_rate, epochs, batch_size, rng, callback)
 
 
+def _shuffled(X, y, rng):
+    """(X, y) with their examples in a fresh random order: one order per generator."""
+    n = X.shape[-2]
+    if isinstance(rng, np.random.Generator):
+        order = rng.permutation(n)
+        return X[order], y[order]
+    orders = np.stack([generator.permutation(n) for generator in rng])  # (S, n)
+
+    def rows(M):  # M[orders[s]] for each network s
+        if M.ndim == 2:
+            return M[orders]
+        return np.take_along_axis(M, orders[..., None], axis=-2)
+
+    return rows(X), rows(y)
+
+
 def _train(params, X, y, act, learning_rate, epochs, batch_size, rng, callback):
-    # The loop updates its own copies in place (W -= η·dW rounds exactly as W − η·dW),
-    # and cuts each epoch's shuffled copy of the data into mini-batches by slicing.
+    # The loop updates its own copies in place, and cuts each epoch's shuffled
+    # copy of the data into mini-batches by slicing.
     params = [(W.copy(), b.copy()) for W, b in params]
-    n = X.shape[0]
+    n = X.shape[-2]
     size = n if batch_size is None else batch_size
     losses = []
     for epoch in range(epochs):
@@ -378,30 +583,34 @@ def _train(params, X, y, act, learning_rate, epochs, batch_size, rng, callback):
         if batch_size is None:
             X_epoch, y_epoch = X, y
         else:
-            order = rng.permutation(n)
-            X_epoch, y_epoch = X[order], y[order]
+            X_epoch, y_epoch = _shuffled(X, y, rng)
         total = 0.0
         for start in range(0, n, size):
-            X_batch, y_batch = (
-                X_epoch[start : start + size],
-                y_epoch[start : start + size],
-            )
-            loss, grads = _loss_and_grads(params, X_batch, y_batch, act)
-            total += loss * X_batch.shape[0]
-            for (W, b), (dW, db) in zip(params, grads):
-                W -= learning_rate * dW
-                b -= learning_rate * db
+            X_batch = X_epoch[..., start : start + size, :]
+            y_batch = y_epoch[..., start : start + size, :]
+            loss = gradient_step(params, X_batch, y_batch, act, learning_rate)
+            total += loss * X_batch.shape[-2]
         losses.append(total / n)
     if callback is not None:
         callback(epochs, [(W.copy(), b.copy()) for W, b in params])
-    return params, np.array(losses)
+    # One row of losses per network of a stack: shape (S, epochs).
+    stack = params[0][0].shape[:-2]
+    return params, np.moveaxis(np.array(losses).reshape((epochs, *stack)), 0, -1)
+
+
+def _norms(vectors: np.ndarray) -> np.ndarray:
+    # ‖v‖ along the last axis, as np.linalg.norm computes one vector's
+    # (sqrt of the dot product v·v, one BLAS call each), so that a stack's
+    # norms equal the single networks' bit for bit.
+    return np.sqrt((vectors[..., None, :] @ vectors[..., :, None])[..., 0, 0])
 
 
 def hidden_bias_gradient_norms(grads) -> np.ndarray:
     """Return ‖∂L/∂b‖ for each hidden layer, first hidden layer first.
 
     Nielsen's measure of how fast each layer learns: the output layer is
-    left out.
+    left out.  For the gradients of a stack of S networks the result has
+    shape ``(S, hidden layers)``: row s holds network s's norms.
 
     >>> grads = [(np.zeros((2, 2)), np.array([3.0, 4.0])),
     ...          (np.zeros((2, 1)), np.array([1.0]))]
@@ -411,7 +620,22 @@ def hidden_bias_gradient_norms(grads) -> np.ndarray:
     Explained in: Chapter 4, "Learning speed per layer".
     """
     grads = check_params(grads, "grads")
-    return np.array([np.linalg.norm(db) for _, db in grads[:-1]])
+    return _hidden_bias_gradient_norms(grads)
+
+
+def _hidden_bias_gradient_norms(grads) -> np.ndarray:
+    stack = grads[0][0].shape[:-2]
+    norms = [_norms(db) for _, db in grads[:-1]]
+    return np.stack(norms, axis=-1) if norms else np.zeros((*stack, 0))
+
+
+def _single_network(params, name: str) -> None:
+    S = _stack_size(check_params(params))
+    if S is not None:
+        raise ValueError(
+            f"{name} takes one network, got a stack of {S}: pass one slice, "
+            "[(W[s], b[s]) for W, b in params]"
+        )
 
 
 def logit_linearity(params, X, activation: str = "sigmoid") -> float:
@@ -431,6 +655,7 @@ def logit_linearity(params, X, activation: str = "sigmoid") -> float:
 
     Explained in: Chapter 3, "Why the network pauses at the straight boundary".
     """
+    _single_network(params, "logit_linearity")
     logits, _, layer_inputs = forward(params, X, activation)
     X = layer_inputs[0]
     if X.shape[0] <= X.shape[1] + 1:
