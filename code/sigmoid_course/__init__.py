@@ -43,6 +43,7 @@ from .gates import (
 )
 from .gradient_flow import (
     chain_factors,
+    epochs_until,
     initial_gradient_norms,
     layer_gains,
     layer_statistics,
@@ -107,6 +108,7 @@ __all__ = [
     "central_difference",
     "chain_factors",
     "complex_step_derivative",
+    "epochs_until",
     "forward",
     "gaussian_clusters",
     "gradient_norm_explorer",
