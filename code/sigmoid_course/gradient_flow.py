@@ -50,6 +50,8 @@ from .network import (
     _check_y,
     _checked,
     _hidden_bias_gradient_norms,
+    _loss_and_grads,
+    _per_network,
     _train,
     backward,
     feedforward,
@@ -205,7 +207,7 @@ def initial_gradient_norms(
     else:
         params = init_params_stack(sizes, seeds, init)
     act, params, X, y = _checked(params, X, activation, y)
-    _, grads = backward(params, *feedforward(params, X, act), y, act)
+    _, grads = _loss_and_grads(params, X, y, act)
     return _hidden_bias_gradient_norms(grads)
 
 
@@ -228,14 +230,21 @@ def layer_gains(params, X: ArrayLike, activation: str = "sigmoid") -> np.ndarray
     Explained in: Chapter 4, "Why each layer costs a factor of about five".
     """
     act, params, X, _ = _checked(params, X, activation, one_output=False)
-    _, zs, activations = feedforward(params, X, act)
-    # Means over each network's matrix (the last two axes): per network in a stack.
-    gains = [
-        np.sqrt(W.shape[-2] * np.mean(W * W, axis=(-2, -1)))
-        * np.sqrt(np.mean(act.derivative(z, a) ** 2, axis=(-2, -1)))
-        for (W, _), z, a in zip(params[1:-1], zs, activations[1:])
-    ]
-    return _by_layer(gains, params)
+
+    def gains(params, X, _):
+        _, zs, activations = feedforward(params, X, act)
+        # Means over each network's matrix (the last two axes): per network in a
+        # stack.
+        return _by_layer(
+            [
+                np.sqrt(W.shape[-2] * np.mean(W * W, axis=(-2, -1)))
+                * np.sqrt(np.mean(act.derivative(z, a) ** 2, axis=(-2, -1)))
+                for (W, _), z, a in zip(params[1:-1], zs, activations[1:])
+            ],
+            params,
+        )
+
+    return _per_network(gains, params, X)
 
 
 @dataclass(frozen=True)
@@ -270,8 +279,12 @@ def layer_statistics(
     Explained in: Chapter 4, "Saturation".
     """
     act, params, X, _ = _checked(params, X, activation, one_output=False)
-    _, zs, layer_inputs = feedforward(params, X, act)
-    return _layer_statistics(params, zs, layer_inputs, act)
+
+    def statistics(params, X, _):
+        _, zs, layer_inputs = feedforward(params, X, act)
+        return _layer_statistics(params, zs, layer_inputs, act)
+
+    return LayerStatistics(*_per_network(statistics, params, X))
 
 
 def _by_layer(values: list, params) -> np.ndarray:
@@ -282,14 +295,15 @@ def _by_layer(values: list, params) -> np.ndarray:
     return np.zeros((*params[0][0].shape[:-2], 0))
 
 
-def _layer_statistics(params, zs, layer_inputs, act) -> LayerStatistics:
+def _layer_statistics(params, zs, layer_inputs, act) -> tuple:
+    """(mean, std, derivative) of each hidden layer, as in LayerStatistics."""
     # Statistics over all units and examples of a layer: the last two axes, so
     # that each network of a stack has its own.
     hidden, both = layer_inputs[1:], (-2, -1)
-    return LayerStatistics(
-        mean=_by_layer([a.mean(axis=both) for a in hidden], params),
-        std=_by_layer([a.std(axis=both) for a in hidden], params),
-        derivative=_by_layer(
+    return (
+        _by_layer([a.mean(axis=both) for a in hidden], params),
+        _by_layer([a.std(axis=both) for a in hidden], params),
+        _by_layer(
             [act.derivative(z, a).mean(axis=both) for z, a in zip(zs, hidden)], params
         ),
     )
@@ -405,21 +419,19 @@ def record_training(
     rng = _check_rng_for(params, rng)
     rows = []
 
-    def measure(epoch: int, current) -> None:
+    def probe(params, X, y):
         # One forward pass on the probe serves the gradient, the accuracy and the
         # statistics.
-        logits, zs, layer_inputs = feedforward(current, X_probe, act)
-        _, grads = backward(current, logits, zs, layer_inputs, y_probe, act)
-        stats = _layer_statistics(current, zs, layer_inputs, act)
-        rows.append(
-            (
-                _hidden_bias_gradient_norms(grads),
-                _accuracy_of_logits(logits, y_probe),
-                stats.mean,
-                stats.std,
-                stats.derivative,
-            )
+        logits, zs, layer_inputs = feedforward(params, X, act)
+        _, grads = backward(params, logits, zs, layer_inputs, y, act)
+        return (
+            _hidden_bias_gradient_norms(grads),
+            _accuracy_of_logits(logits, y),
+            *_layer_statistics(params, zs, layer_inputs, act),
         )
+
+    def measure(epoch: int, current) -> None:
+        rows.append(_per_network(probe, current, X_probe, y_probe))
 
     final, losses = _train(
         params, X, y, act, learning_rate, epochs, batch_size, rng, measure
