@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-from-requirements
 BUILD := _build
 SITE := $(BUILD)/html
 
-.PHONY: help install widgets-js lint test test-unit test-nbval book-strict test-book test-pdf test-site test-lab book book-fresh execute lab bench pdf clean
+.PHONY: help install widgets-js lint test test-unit test-frameworks test-nbval book-strict test-book test-pdf test-site test-lab book book-fresh execute lab bench pdf clean
 
 help:
 	@echo "make book | test | lint | pdf | lab | bench | book-fresh | execute | install | widgets-js | clean  (see README.md)"
@@ -53,7 +53,7 @@ install: $(STAMP) $(WIDGETS_JS_IF_NPM)
 # ---- tests ---------------------------------------------------------------
 # The browser tests drive the system's Chromium (CHROMIUM overrides the path).
 # The lint runs first: it takes a second and fails before the slow parts.
-test: lint test-unit test-nbval test-book test-pdf test-site test-lab
+test: lint test-unit test-frameworks test-nbval test-book test-pdf test-site test-lab
 
 # ruff (configured in pyproject.toml) over the Python code and, separately, the
 # code cells of the chapters, so that each report has its own count; both run
@@ -67,11 +67,24 @@ lint: $(STAMP)
 	exit $$status
 
 BROWSER_TESTS := --ignore=tests/test_book.py --ignore=tests/test_site.py --ignore=tests/test_jupyterlab.py \
-	--ignore=tests/test_pdf.py
+	--ignore=tests/test_pdf.py --ignore=tests/test_frameworks.py
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider --doctest-modules code/sigmoid_course \
 		tests $(BROWSER_TESTS)
+
+# The NumPy models of PyTorch and JAX (sigmoid_course.frameworks) against the
+# frameworks themselves, bit for bit. torch and jax (CPU builds) are pinned in
+# requirements-frameworks.txt and installed into .venv for this target only:
+# readers and Binder never get them.
+FRAMEWORKS_STAMP := $(VENV)/.installed-frameworks
+
+$(FRAMEWORKS_STAMP): requirements-frameworks.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-frameworks.txt
+	touch $@
+
+test-frameworks: $(FRAMEWORKS_STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider tests/test_frameworks.py
 
 test-nbval: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider --nbval --nbval-current-env \

@@ -47,12 +47,21 @@ from sigmoid_course._arrays import (
     check_callable,
     check_choice,
     check_count,
+    check_float_format,
     check_labels,
     check_params,
     check_real_array,
     check_rng,
     check_same_shape,
     check_scalar,
+)
+from sigmoid_course.frameworks import (
+    gradient_zero_from,
+    jax_sigmoid_grad,
+    sleef_exp,
+    torch_bce_autocast,
+    torch_sigmoid,
+    torch_sigmoid_grad,
 )
 from sigmoid_course.gradient_flow import TrainingRecord
 
@@ -234,6 +243,38 @@ def test_check_labels_accepts_bools_and_integers_as_floats():
     np.testing.assert_array_equal(check_labels(np.array([True, False])), [1.0, 0.0])
 
 
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32", "float64"])
+def test_check_float_format_keeps_the_format(dtype):
+    import ml_dtypes
+
+    kind = ml_dtypes.bfloat16 if dtype == "bfloat16" else np.dtype(dtype)
+    x = np.array([0.5, 2.0], dtype=kind)
+    assert check_float_format(x, "z").dtype.name == dtype
+    assert check_float_format(x[0], "z").dtype.name == dtype
+
+
+def test_check_float_format_takes_a_python_float_as_float64():
+    assert check_float_format(0.5, "z").dtype == np.float64
+
+
+@pytest.mark.parametrize(
+    "value, formats, message",
+    [
+        ([1.0], None, "z must be a NumPy array or scalar of float16, bfloat16, "
+         "float32 or float64, got list"),
+        (np.arange(3), None, "got ndarray of dtype int64"),
+        (np.float16(1.0), ("float32", "float64"),
+         "z must be a NumPy array or scalar of float32 or float64, got float16"),
+        (1.0, ("float16", "bfloat16"), "got float"),
+        ("1.0", None, "got str"),
+    ],
+)
+def test_check_float_format_rejects_other_kinds(value, formats, message):
+    args = () if formats is None else (formats,)
+    with pytest.raises(TypeError, match=re.escape(message)):
+        check_float_format(value, "z", *args)
+
+
 _W = np.ones((2, 3))
 
 
@@ -394,6 +435,37 @@ TWO_OUT = [(np.ones((2, 2)), np.zeros(2))]
 NAN_NET = [(np.array([[np.nan], [0.0]]), np.zeros(1))]
 
 BAD_CALLS = {
+    # frameworks: the format is the input's dtype, never guessed
+    "torch_sigmoid list": (
+        lambda: torch_sigmoid([1.0]),
+        TypeError,
+        "z must be a NumPy array or scalar of float16, bfloat16, float32 or float64",
+    ),
+    "torch_sigmoid_grad int": (
+        lambda: torch_sigmoid_grad(np.arange(2)),
+        TypeError,
+        "z must be a NumPy array or scalar of",
+    ),
+    "sleef_exp float16": (
+        lambda: sleef_exp(np.float16(1.0)),
+        TypeError,
+        "x must be a NumPy array or scalar of float32 or float64, got float16",
+    ),
+    "jax_sigmoid_grad accuracy": (
+        lambda: jax_sigmoid_grad(np.float32(1.0), accuracy="high"),
+        ValueError,
+        "accuracy must be one of ['default', 'highest'], got 'high'",
+    ),
+    "gradient_zero_from fmt": (
+        lambda: gradient_zero_from(torch_sigmoid_grad, "float8"),
+        ValueError,
+        "fmt must be one of",
+    ),
+    "torch_bce_autocast float32": (
+        lambda: torch_bce_autocast(np.float32(1.0), 0.0),
+        TypeError,
+        "z must be a NumPy array or scalar of float16 or bfloat16, got float32",
+    ),
     # datasets
     "two_moons n=2.5": (
         lambda: two_moons(2.5, 0.1, RNG(0)),

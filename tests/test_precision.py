@@ -13,7 +13,17 @@ import numpy as np
 import pytest
 
 from reference import SCIPY_EXPIT
-from sigmoid_course import sigmoid_prime_reference, sigmoid_reference, ulp_error
+from sigmoid_course import (
+    sigmoid,
+    sigmoid_prime_reference,
+    sigmoid_reference,
+    ulp_error,
+)
+from sigmoid_course.precision import (
+    sigmoid_prime_reference_fast,
+    sigmoid_reference_fast,
+    ulp_error_fast,
+)
 
 # e to 60 significant digits, typed in rather than computed with Decimal.exp.
 E = Decimal("2.71828182845904523536028747135266249775724709369995957496696762772")
@@ -128,3 +138,54 @@ def test_ulp_error_keeps_the_shape_and_propagates_nan():
     out = ulp_error(computed, reference)
     assert out.shape == (1, 2) and out.dtype == np.float64
     assert out[0, 0] == 0.0 and np.isnan(out[0, 1])
+
+
+# ---- the fast longdouble references -------------------------------------------------
+
+FAST_POINTS = np.concatenate([
+    np.random.default_rng(11).uniform(-750.0, 750.0, 400),
+    np.random.default_rng(12).uniform(-40.0, 40.0, 400),
+    [0.0, 5e-324, -1e-300, 1e-8, 36.7368, 37.43, -745.0, 744.0, 1e300, -1e300],
+])
+
+
+@pytest.mark.parametrize("fast, slow", [
+    (sigmoid_reference_fast, sigmoid_reference),
+    (sigmoid_prime_reference_fast, sigmoid_prime_reference),
+])
+def test_fast_references_agree_with_the_decimal_ones_to_two_to_minus_61(fast, slow):
+    values = fast(FAST_POINTS)
+    exact = slow(FAST_POINTS)
+    worst = Decimal(0)
+    for value, reference in zip(values, exact):
+        if reference == 0:
+            assert value == 0
+            continue
+        as_decimal = Decimal(np.format_float_scientific(value, precision=24))
+        worst = max(worst, abs(as_decimal - reference) / reference)
+    assert worst < Decimal(2) ** -61
+    assert worst > Decimal(2) ** -66  # a longdouble result, not a float64 one
+
+
+def test_ulp_error_fast_matches_ulp_error():
+    x = np.concatenate([FAST_POINTS, -np.abs(FAST_POINTS)])
+    for dtype in (np.float64, np.float32, np.float16):
+        x = x[np.abs(x) < np.finfo(dtype).max]
+        computed = sigmoid(x.astype(dtype))
+        fast = ulp_error_fast(computed, sigmoid_reference_fast(x.astype(dtype)))
+        slow = ulp_error(computed, sigmoid_reference(x.astype(dtype)))
+        np.testing.assert_allclose(fast, slow, rtol=1e-3, atol=1e-3)
+
+
+def test_ulp_error_fast_counts_the_next_float_as_one_unit():
+    one = np.float64(1.0)
+    assert float(ulp_error_fast(np.nextafter(one, 2.0), np.longdouble(1))) == 1.0
+    largest = np.finfo(np.float32).max
+    assert np.isinf(ulp_error_fast(np.float32(np.inf), np.longdouble(largest)))
+
+
+def test_fast_references_reject_what_they_cannot_judge():
+    with pytest.raises(TypeError, match="x must be a NumPy array or scalar"):
+        sigmoid_reference_fast([1.0])
+    with pytest.raises(ValueError, match="x must hold finite numbers"):
+        sigmoid_prime_reference_fast(np.array([np.inf]))

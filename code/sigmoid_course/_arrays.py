@@ -385,3 +385,34 @@ def check_params(params, name: str = "params") -> list:
 def _networks(W: np.ndarray) -> str:
     """'one network' or 'a stack of S networks', as the shape of W says."""
     return "one network" if W.ndim == 2 else f"a stack of {W.shape[0]} networks"
+
+
+_FLOAT_FORMATS = ("float16", "bfloat16", "float32", "float64")
+
+
+def check_float_format(x, name: str, formats=_FLOAT_FORMATS) -> np.ndarray:
+    """Return ``x`` as a NumPy array of one of the floating-point ``formats``.
+
+    The framework models compute in the format of their input, so the format
+    is not guessed: ``TypeError`` unless ``x`` is a NumPy array or scalar
+    whose dtype is one of ``formats`` (bfloat16 is ``ml_dtypes.bfloat16``),
+    or a Python float, which is a float64.
+
+    >>> check_float_format(np.float32(1.5), "z")
+    array(1.5, dtype=float32)
+    >>> check_float_format([1.0], "z")
+    Traceback (most recent call last):
+    ...
+    TypeError: z must be a NumPy array or scalar of float16, bfloat16, float32 \
+or float64, got list
+    """
+    if isinstance(x, float) and "float64" in formats:
+        x = np.float64(x)
+    dtype = getattr(x, "dtype", None)
+    if not isinstance(x, (np.ndarray, np.generic)) or dtype is None \
+            or dtype.name not in formats:
+        wanted = ", ".join(formats[:-1]) + " or " + formats[-1]
+        raise TypeError(
+            f"{name} must be a NumPy array or scalar of {wanted}, got {_kind_of(x)}"
+        )
+    return np.asarray(x)

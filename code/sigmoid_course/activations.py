@@ -58,7 +58,7 @@ def _split_exp(el: np.ndarray, q, eh):
     keeps σ within 2 ulp and σ' within 4 ulp: the plain e/(1 + e) and
     e/(1 + e)² reach 2.4 and 4.1 ulp near x = −2.7, because the rounding of
     1 + e adds up to one more ulp on top of the exponential's own error.
-    All three are exact, in float64.  ``q`` and ``eh`` are work arrays, or
+    All three steps are exact, in float64.  ``q`` and ``eh`` are work arrays, or
     None for new ones.
     (Outputs are passed positionally and 1.0 as a 0-d array: at a thousand
     elements numpy's per-call overhead is most of the cost.)
@@ -179,7 +179,11 @@ def sigmoid(x: ArrayLike) -> np.ndarray:
     subnormal results for x < −708 are kept, and NaN maps to NaN.  The naive
     one-liner overflows ``exp`` (with a warning) below x ≈ −709.78.  For real
     input the rounding of 1 + e is compensated, which keeps the result within
-    2 ulp (units in the last place) everywhere.
+    2 ulp (units in the last place): measured maximum 1.58 ulp on 10⁶ float64
+    inputs, subnormal results correctly rounded; float32 and float16 results
+    correctly rounded at every input measured (tests/test_ch6_bounds.py).
+    The result is 1.0 from x = 54 ln 2 ≈ 37.43 (float64), where 1.0 is the
+    correctly rounded σ.
 
     >>> float(sigmoid(0.0))
     0.5
@@ -187,7 +191,7 @@ def sigmoid(x: ArrayLike) -> np.ndarray:
     array([0. , 0.5, 1. ])
 
     Explained in: Chapter 1, "The sigmoid function"; the floating-point side
-    in Chapter 2, "Computing σ' in floating point".
+    in Chapter 6, "Computing σ".
     """
     x, dtype = _as_input(x)
     if x.dtype.kind == "f":
@@ -201,19 +205,23 @@ def sigmoid(x: ArrayLike) -> np.ndarray:
 def sigmoid_prime(x: ArrayLike) -> np.ndarray:
     """Return the derivative σ'(x) = σ(x)·σ(−x) = σ(x)(1 − σ(x)), elementwise.
 
-    Uses σ'(x) = σ(x)·σ(−x), written as e/(1 + e)² with e = exp(−|x|).
-    The textbook σ(x)(1 − σ(x)) cancels to 0 once σ(x) rounds to 1 (x ≥ 37 in
-    float64, where the true value is about e^(−37) ≈ 8.5e−17), and loses
-    relative accuracy long before; this form, with the rounding of 1 + e
-    compensated for real input, stays within 4 ulp everywhere.
+    Uses σ'(x) = σ(x)·σ(−x), written as e/(1 + e)² with e = exp(−|x|) (the
+    compensated form).  The textbook σ(x)(1 − σ(x)) cancels to 0 once σ(x)
+    rounds to 1: in float64 from x = 53 ln 2 ≈ 36.74 with the one-liner
+    1/(1 + exp(−x)), and from 54 ln 2 ≈ 37.43 with a correctly rounded σ,
+    where the true σ' is about 1.1e−16 and 5.6e−17; it loses relative
+    accuracy long before.  This form, with the rounding of 1 + e compensated
+    for real input, stays within 4 ulp: measured maximum 2.38 ulp on 10⁶
+    float64 inputs, subnormal results correctly rounded
+    (tests/test_ch6_bounds.py).
 
     >>> float(sigmoid_prime(0.0))
     0.25
     >>> print(f"{float(sigmoid_prime(40.0)):.4e}")
     4.2484e-18
 
-    Explained in: Chapter 2, "The derivative of the sigmoid" (derivation and
-    "Computing σ' in floating point").
+    Explained in: Chapter 2, "The derivative of the sigmoid" (the
+    derivation); Chapter 6, "The product form and the compensated form".
     """
     x, dtype = _as_input(x)
     if x.dtype.kind == "f":

@@ -75,7 +75,7 @@ def complex_step_derivative(f: Callable, x: ArrayLike, h: float = 1e-20) -> np.n
     >>> float(complex_step_derivative(sigmoid, 0.0))
     0.25
 
-    Explained in: Chapter 2, "Checking the formula numerically".
+    Explained in: Chapter 6, "The complex step".
     """
     check_callable(f)
     x, dtype = as_numeric_array(x, allow_complex=False)
