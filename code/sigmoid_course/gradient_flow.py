@@ -51,6 +51,7 @@ from .network import (
     _checked,
     _hidden_bias_gradient_norms,
     _loss_and_grads,
+    _norms,
     _per_network,
     _train,
     backward,
@@ -276,7 +277,7 @@ def layer_statistics(
 
     For a stack of S networks each array has shape ``(S, hidden layers)``.
 
-    Explained in: Chapter 4, "Saturation".
+    Explained in: Chapter 4, "Exploding layers".
     """
     act, params, X, _ = _checked(params, X, activation, one_output=False)
 
@@ -317,9 +318,13 @@ class TrainingRecord:
     after training), column l is hidden layer l + 1: ``gradient_norms``,
     ``mean``, ``std`` and ``derivative`` have shape ``(epochs + 1, hidden
     layers)``, ``accuracy`` ``(epochs + 1,)`` and ``losses`` (the mean
-    training loss of each epoch) ``(epochs,)``.  For a stack of S networks
-    every array gains a leading axis of length S, one row per network, and
-    ``params`` is the trained stack."""
+    training loss of each epoch) ``(epochs,)``.  The output unit's measurements
+    have shape ``(epochs + 1,)`` like ``accuracy``: ``probe_loss`` (the mean
+    cross-entropy on the probe), ``output_mean`` (the mean predicted
+    probability) and ``output_weight_norm`` (the length ‖W‖ of the output
+    layer's weights), which show a network whose output has become constant.
+    For a stack of S networks every array gains a leading axis of length S,
+    one row per network, and ``params`` is the trained stack."""
 
     params: list
     losses: np.ndarray
@@ -328,6 +333,9 @@ class TrainingRecord:
     mean: np.ndarray
     std: np.ndarray
     derivative: np.ndarray
+    probe_loss: np.ndarray | None = None
+    output_mean: np.ndarray | None = None
+    output_weight_norm: np.ndarray | None = None
 
     def epochs_to(self, level: float):
         """Return the first epoch after which the probe accuracy is at least ``level``.
@@ -403,7 +411,7 @@ def record_training(
     >>> record.gradient_norms.shape, record.accuracy.shape, record.losses.shape
     ((20, 4, 2), (20, 4), (20, 3))
 
-    Explained in: Chapter 4, "Learning speed per layer" and "Saturation".
+    Explained in: Chapter 8, "Saturation of the top hidden layer".
     """
     if (X_probe is None) != (y_probe is None):
         raise ValueError("give both X_probe and y_probe, or neither")
@@ -423,11 +431,14 @@ def record_training(
         # One forward pass on the probe serves the gradient, the accuracy and the
         # statistics.
         logits, zs, layer_inputs = feedforward(params, X, act)
-        _, grads = backward(params, logits, zs, layer_inputs, y, act)
+        loss, grads = backward(params, logits, zs, layer_inputs, y, act)
         return (
             _hidden_bias_gradient_norms(grads),
             _accuracy_of_logits(logits, y),
             *_layer_statistics(params, zs, layer_inputs, act),
+            loss,
+            sigmoid(logits).mean(axis=(-2, -1)),
+            _norms(params[-1][0][..., 0]),
         )
 
     def measure(epoch: int, current) -> None:
@@ -438,11 +449,11 @@ def record_training(
     )
     # Rows are epochs; a stack's networks come first: (S, epochs + 1, ...).
     stacked = params[0][0].ndim == 3
-    norms, accuracies, means, stds, derivatives = (
+    columns = [
         np.moveaxis(np.array(column), 0, 1) if stacked else np.array(column)
         for column in zip(*rows)
-    )
-    return TrainingRecord(final, losses, norms, accuracies, means, stds, derivatives)
+    ]
+    return TrainingRecord(final, losses, *columns)
 
 
 # ---- how long a run takes, and the controls of Chapter 8 ---------------------------
@@ -583,14 +594,14 @@ def epochs_until(
     result = np.full(len(rng), np.inf)
     active = np.arange(len(rng))  # the networks still training
     current = [(W.copy(), b.copy()) for W, b in params]
-    for epoch in range(max_epochs + 1):
-        logits = feedforward(current, data[2], act)[0]
+    def at_level(params, X, y):  # per network: has it got there?
+        logits = feedforward(params, X, act)[0]
         if kind == "accuracy":
-            reached = np.asarray(_accuracy_of_logits(logits, data[3])) >= level
-        else:
-            B = data[3].shape[-2]
-            reached = _cross_entropy(logits, data[3]).sum(axis=(-2, -1)) / B < level
-        reached = np.broadcast_to(reached, active.shape)
+            return _accuracy_of_logits(logits, y) >= level
+        return _cross_entropy(logits, y).sum(axis=(-2, -1)) / y.shape[-2] < level
+
+    for epoch in range(max_epochs + 1):
+        reached = _per_network(at_level, current, data[2], data[3])
         result[active[reached]] = epoch
         if reached.all() or epoch == max_epochs:
             break
