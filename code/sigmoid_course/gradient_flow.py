@@ -365,6 +365,25 @@ class TrainingRecord:
         return np.where(reached.any(axis=-1), first, np.inf)
 
 
+def _checked_run(params, X, y, activation, X_probe, y_probe, learning_rate,
+                 batch_size, rng):
+    """The checks of a measured training run: the network and data as
+    :func:`sigmoid_course.network.train` checks them, and the probe (default:
+    all of X, y)."""
+    if (X_probe is None) != (y_probe is None):
+        raise ValueError("give both X_probe and y_probe, or neither")
+    act, params, X, y = _checked(params, X, activation, y)
+    if X_probe is None:
+        X_probe, y_probe = X, y
+    else:
+        X_probe = _check_X(params, X_probe)
+        y_probe = _check_y(params, X_probe, y_probe)
+    learning_rate = check_scalar(learning_rate, "learning_rate", "positive")
+    batch_size = check_count(batch_size, "batch_size", 1)
+    rng = _check_rng_for(params, rng)
+    return act, params, X, y, X_probe, y_probe, learning_rate, batch_size, rng
+
+
 def record_training(
     params,
     X: ArrayLike,
@@ -413,18 +432,11 @@ def record_training(
 
     Explained in: Chapter 8, "Saturation of the top hidden layer".
     """
-    if (X_probe is None) != (y_probe is None):
-        raise ValueError("give both X_probe and y_probe, or neither")
-    act, params, X, y = _checked(params, X, activation, y)
-    if X_probe is None:
-        X_probe, y_probe = X, y
-    else:
-        X_probe = _check_X(params, X_probe)
-        y_probe = _check_y(params, X_probe, y_probe)
-    learning_rate = check_scalar(learning_rate, "learning_rate", "positive")
+    act, params, X, y, X_probe, y_probe, learning_rate, batch_size, rng = (
+        _checked_run(params, X, y, activation, X_probe, y_probe, learning_rate,
+                     batch_size, rng)
+    )
     epochs = check_count(epochs, "epochs", 0)
-    batch_size = check_count(batch_size, "batch_size", 1)
-    rng = _check_rng_for(params, rng)
     rows = []
 
     def probe(params, X, y):
@@ -568,18 +580,11 @@ def epochs_until(
     "The σ′ → ¼ control".
     """
     kind, level = _first_epoch_check(accuracy, loss)
-    act, params, X, y = _checked(params, X, activation, y)
-    if X_probe is None and y_probe is None:
-        X_probe, y_probe = X, y
-    elif X_probe is None or y_probe is None:
-        raise ValueError("give both X_probe and y_probe, or neither")
-    else:
-        X_probe = _check_X(params, X_probe)
-        y_probe = _check_y(params, X_probe, y_probe)
-    learning_rate = check_scalar(learning_rate, "learning_rate", "positive")
+    act, params, X, y, X_probe, y_probe, learning_rate, batch_size, rng = (
+        _checked_run(params, X, y, activation, X_probe, y_probe, learning_rate,
+                     batch_size, rng)
+    )
     max_epochs = check_count(max_epochs, "max_epochs", 0)
-    batch_size = check_count(batch_size, "batch_size", 1)
-    rng = _check_rng_for(params, rng)
     hidden_scale = check_scalar(hidden_scale, "hidden_scale", "positive")
     if hidden_scale != 1.0:
         act = _scaled(act, hidden_scale)
