@@ -80,6 +80,18 @@ def offline_context(browser, origin, width=1280, height=900, dark=False):
     return context, refused
 
 
+def watch(page):
+    """Lists that collect the page's script errors and its requests answered
+    with an error status (>= 400): ``(errors, failed)``."""
+    errors, failed = [], []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "response",
+        lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    )
+    return errors, failed
+
+
 @contextlib.contextmanager
 def launch_chromium():
     """A headless Chromium, closed (with Playwright) when the block ends.

@@ -2,6 +2,8 @@
 
 import json
 import pathlib
+import subprocess
+import sys
 from urllib.parse import urlsplit
 
 import yaml
@@ -63,3 +65,33 @@ def binder_url(nb):
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     owner_repo = urlsplit(config["repository"]["url"]).path.strip("/")
     return f"https://mybinder.org/v2/gh/{owner_repo}/main?urlpath=lab/tree/chapters/{nb.name}"
+
+
+def run_nbval(path):
+    """nbval on one notebook in a child pytest, as `make test-nbval` runs it.
+
+    Returns the finished process; its stdout ends with pytest's summary. The
+    child must run the cells in order: pytest-randomly, if installed, would
+    shuffle them.
+    """
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(ROOT / "tests" / "nbval_sanitize.cfg"),
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            "-q",
+            str(path),
+        ],
+        cwd=CHAPTERS,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )

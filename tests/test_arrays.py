@@ -54,6 +54,7 @@ from sigmoid_course._arrays import (
     check_rng,
     check_same_shape,
     check_scalar,
+    check_text,
 )
 from sigmoid_course.frameworks import (
     gradient_zero_from,
@@ -420,6 +421,17 @@ def test_check_rng_callable_and_choice():
         check_choice("c", "init", {"a": 1, "b": 2})
     with pytest.raises(ValueError, match=r"got \['a'\]$"):
         check_choice(["a"], "init", {"a": 1})  # unhashable: in no table
+
+
+def test_check_text():
+    assert check_text("σ′(0) = ?", "prompt") == "σ′(0) = ?"
+    with pytest.raises(TypeError, match="^prompt must be a string, got float$"):
+        check_text(0.25, "prompt")
+    with pytest.raises(TypeError, match="^why must be a string, got NoneType$"):
+        check_text(None, "why")
+    message = "title must hold some text, got '\\n'"
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        check_text("\n", "title")
 
 
 # ---- every public function reaches the check for its rule

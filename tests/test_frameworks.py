@@ -11,7 +11,7 @@ checked too: its gradient bit for bit, its value to one float32 ulp (the
 model's logarithms are correctly rounded; PyTorch's come from the C library).
 
 Needs torch and jax: `make test-frameworks` (part of `make test`) installs
-requirements-frameworks.txt first; `make test-unit` leaves this file out.
+requirements-frameworks.lock first; `make test-unit` leaves this file out.
 Array lengths are multiples of 64 and torch runs on one thread: PyTorch's
 vectorised loops hand a leftover tail of fewer than two vectors to a scalar
 loop that calls the C library's exp instead of Sleef's.
@@ -19,6 +19,8 @@ loop that calls the C library's exp instead of Sleef's.
 
 import functools
 import os
+import subprocess
+import sys
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
@@ -187,6 +189,13 @@ def test_the_exps_are_the_frameworks_and_not_numpys():
         assert differing(numpy_exp, xla).size > 100
 
 
+def test_numpys_exp_differs_from_sleefs_on_many_float32_inputs():
+    """The share that sleef_exp's docstring and Chapter 6 quote (about 40 %)."""
+    x = np.random.default_rng(20).uniform(-20, 20, 2**20).astype(np.float32)
+    share = differing(np.exp(x), fw.sleef_exp(x)).size / x.size
+    assert 0.3 < share < 0.5, share
+
+
 THRESHOLD_MODELS = {
     "PyTorch": fw.torch_sigmoid_grad,
     "JAX default": fw.jax_sigmoid_grad,
@@ -221,6 +230,49 @@ def test_gradient_thresholds_hold_in_the_frameworks(name, fmt):
     assert np.all(grad[as64(z) >= t] == 0), f"{name} {fmt}: nonzero gradient from {t}"
     assert np.all(grad[as64(z) == as64(below)[0]] != 0), f"{name} {fmt}: 0 below {t}"
     assert np.count_nonzero(as64(z) == t) >= 64
+
+
+_PLAIN_KERNELS = """
+import numpy as np, torch
+torch.set_num_threads(1)
+assert torch.backends.cpu.get_cpu_capability() == "DEFAULT"
+for name, dtype in (("float16", torch.float16), ("bfloat16", torch.bfloat16),
+                    ("float32", torch.float32), ("float64", torch.float64)):
+    for z in {points}[name]:  # the threshold, then the float just below it
+        t = torch.full((1,), z, dtype=torch.float64).to(dtype).requires_grad_(True)
+        torch.sigmoid(t).sum().backward()
+        print(name, float(t.detach().double()), float(t.grad.double()))
+x = np.random.default_rng(20).uniform(-20, 20, 2**20).astype(np.float32)
+np.save({path!r}, torch.sigmoid(torch.from_numpy(x)).numpy())
+"""
+
+
+def test_pytorchs_plain_kernels_differ_in_the_last_bit_but_not_in_the_thresholds(
+        tmp_path):
+    """With ATEN_CPU_CAPABILITY=default PyTorch uses the C library's exp, not
+    Sleef's: some float32 σ differ in the last bit from the model (which
+    follows the AVX2/AVX-512 kernels), but σ′ still becomes 0 exactly at the
+    model's thresholds (0 at the threshold, not 0 at the float just below)."""
+    points = {}
+    for f in FORMAT_NAMES:
+        t = np.array([fw.gradient_zero_from(fw.torch_sigmoid_grad, f)])
+        t = t.astype(fw.FORMATS[f])
+        bits = UINT[t.dtype.itemsize]
+        below = (t.view(bits) - bits(1)).view(t.dtype)
+        points[f] = (float(as64(t)[0]), float(as64(below)[0]))
+    path = str(tmp_path / "sigma.npy")
+    env = dict(os.environ, ATEN_CPU_CAPABILITY="default")
+    out = subprocess.run(
+        [sys.executable, "-c", _PLAIN_KERNELS.format(points=points, path=path)],
+        env=env, capture_output=True, text=True, check=True).stdout.split("\n")
+    rows = [line.split() for line in out if line]
+    assert len(rows) == 8
+    for (name, z, grad), (_, below, grad_below) in zip(rows[::2], rows[1::2]):
+        assert (float(z), float(below)) == points[name], (name, z, below)
+        assert float(grad) == 0.0 and float(grad_below) != 0.0, (name, grad, grad_below)
+    x = np.random.default_rng(20).uniform(-20, 20, 2**20).astype(np.float32)
+    share = differing(np.load(path), fw.torch_sigmoid(x)).size / x.size
+    assert 0.005 < share < 0.05, share  # measured 1.5 % (x86-64, glibc)
 
 
 # ---- σ followed by BCE, against BCE-with-logits, under CPU autocast -----------

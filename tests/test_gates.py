@@ -25,6 +25,10 @@ GRID = np.concatenate([
     -np.logspace(np.log10(745.0), -8, 1500), [0.0],
     np.logspace(-8, np.log10(745.0), 300),
     [-1e4, -800.0, -745.5, -720.0, -708.5, -701.0, 710.0, 1e4],
+    # The worst inputs found on 1.7e7 random ones (uniform on [-40, 40] and on
+    # [-8, 3], seeds 0 to 7, against longdouble references): silu 3.32 ulp,
+    # silu' 5.24 ulp.  The grid alone finds 1.85 and 3.77.
+    [-7.615510045062454, -7.400314774855869],
 ])
 
 
@@ -67,14 +71,17 @@ def silu_minimum_reference() -> Decimal:
 ROOT = float(silu_minimum_reference())
 
 
-def test_silu_is_within_three_ulp_everywhere():
-    assert ulp_error(silu(GRID), silu_reference(GRID)).max() <= 3.0
+def test_silu_is_within_three_and_a_half_ulp_everywhere():
+    errors = ulp_error(silu(GRID), silu_reference(GRID))
+    # measured 3.32 ulp (the grid alone: 1.85); the worst input depends on exp
+    assert 2.5 < errors.max() <= 3.5
 
 
-def test_silu_prime_is_within_four_ulp_away_from_its_root():
+def test_silu_prime_is_within_five_and_a_half_ulp_away_from_its_root():
     far = np.abs(GRID - ROOT) > 0.05
     errors = ulp_error(silu_prime(GRID[far]), silu_prime_reference(GRID[far]))
-    assert errors.max() <= 4.0
+    # measured 5.24 ulp (the grid alone: 3.77); the worst input depends on exp
+    assert 4.0 < errors.max() <= 5.5
 
 
 def test_silu_prime_has_a_tiny_absolute_error_near_its_root():
@@ -269,8 +276,8 @@ def test_glu_refuses_mismatched_shapes():
     (dict(steps=2.0), TypeError, "steps must be an integer"),
     (dict(seeds=1.5), TypeError, "seeds must be a non-negative integer"),
     (dict(seeds=[]), ValueError, "seeds must hold at least one seed"),
-    (dict(seeds=[0, -1]), ValueError, "each seed must be at least 0"),
-    (dict(seeds=[0, 2.0]), TypeError, "each seed must be an integer"),
+    (dict(seeds=[0, -1]), ValueError, r"seeds\[1\] must be at least 0"),
+    (dict(seeds=[0, 2.0]), TypeError, r"seeds\[1\] must be an integer"),
     (dict(forget_bias="one"), TypeError, "forget_bias must be"),
     (dict(forget_bias=np.inf), ValueError, "forget_bias must be finite"),
 ])

@@ -5,11 +5,17 @@ temporary copy of chapters/ (the helpers come from the installed package),
 opens 01-sigmoid.ipynb in the system's Chromium, runs all cells from the Run
 menu, checks that no cell shows an error, then drags the explorer's
 "steepness k" slider and checks that the figure it shows changes (the
-explorer's frames are drawn by the kernel, and switched in the browser). The server
-is shut down through its API (then terminated if need be), also when a test
-fails.
+explorer's frames are drawn by the kernel, and switched in the browser), and
+answers a self-check wrong and then right. Before that, with the notebook
+just opened and no cell run: JupyterLab does not trust it and draws no
+widget, and the self-check shows its questions without the answers (as on
+Binder before the first run); once the notebook is trusted, the self-check
+is drawn from the widget state saved in the notebook and answers back, with
+no cell run. The server is shut down through its API (then terminated if
+need be), also when a test fails.
 """
 
+import contextlib
 import json
 import os
 import secrets
@@ -23,7 +29,8 @@ import urllib.request
 import pytest
 
 from browser import free_port, offline_context
-from notebooks import ROOT
+from notebooks import ROOT, load
+from sigmoid_course.selfcheck import saved_self_checks
 
 NOTEBOOK = "chapters/01-sigmoid.ipynb"
 SLIDER = "steepness k"
@@ -85,6 +92,9 @@ def lab(tmp_path_factory):
         os.environ,
         JUPYTER_CONFIG_DIR=str(work / ".jupyter"),
         JUPYTER_RUNTIME_DIR=str(work / ".runtime"),
+        # Its own data directory: the notebooks it trusts (nbsignatures.db)
+        # are forgotten with it, so every run opens Chapter 1 untrusted.
+        JUPYTER_DATA_DIR=str(work / ".data"),
         JUPYTERLAB_SETTINGS_DIR=str(settings),
         JUPYTERLAB_WORKSPACES_DIR=str(work / ".workspaces"),
         IPYTHONDIR=str(work / ".ipython"),
@@ -161,9 +171,12 @@ def _menu(page, menu, item, attempts=5):
 
 
 NOTEBOOK_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+# The prompts of the code cells whose input shows: a self-check's input is
+# collapsed (its placeholder shows no execution count); its widget, drawn
+# by the kernel, shows that it ran.
 PROMPTS = (
     "Array.from(document.querySelectorAll("
-    f"'{NOTEBOOK_PANEL} .jp-CodeCell .jp-InputPrompt'))"
+    f"'{NOTEBOOK_PANEL} .jp-CodeCell:not(:has(.jp-InputPlaceholder)) .jp-InputPrompt'))"
 )
 
 
@@ -221,20 +234,89 @@ def _run_all_cells(page, attempts=3):
     raise AssertionError(f"Run All Cells left cells unrun {attempts} times")
 
 
-def test_chapter_1_runs_in_jupyterlab_and_its_explorer_redraws(browser, lab):
-    base, token = lab
-    context, _ = offline_context(browser, base)
+def _answer_a_self_check(notebook):
+    """Pick a wrong option, then the right one, of the notebook's first
+    self-check question; each time its own feedback must appear."""
+    (q, *_), *_ = (b.questions for b in saved_self_checks(load(ROOT / NOTEBOOK)))
+    question = notebook.locator(".self-check .self-check-question").first
+    question.locator("input[type='radio']").first.wait_for(timeout=60000)
+    feedback = question.locator(".self-check-feedback")
+    assert feedback.locator(".self-check-verdict").count() == 0
+    wrong = next(k for k in range(len(q.labels)) if k != q.answer)
+    for k in (wrong, q.answer):
+        question.locator(".widget-radio-box label").nth(k).click()
+        want = " ".join(q.feedback[k].split())
+        feedback.locator(".self-check-verdict", has_text=want[-30:]).wait_for(
+            timeout=30000
+        )
+        assert " ".join(feedback.inner_text().split()) == want
+        # Here no script of the website runs: the panel is itself an alert.
+        assert feedback.locator('[role="alert"]').count() == 1
+
+
+def _trust(page, notebook):
+    """Trust the open notebook from the command palette, as a reader would."""
+    notebook.locator(".jp-Cell").first.click()
+    _menu(page, "View", "Activate Command Palette")
+    palette = page.locator(".lm-CommandPalette-input")
+    palette.wait_for(state="visible", timeout=30000)
+    palette.fill("Trust Notebook")
+    page.locator(".lm-CommandPalette-item", has_text="Trust Notebook").first.click()
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+
+
+def _open_chapter(page, base, token):
+    """Open Chapter 1 in JupyterLab; return its panel once its kernel is idle."""
+    url = f"{base}/lab/tree/{NOTEBOOK}?token={token}"
+    page.goto(url, wait_until="domcontentloaded")
+    notebook = page.locator(NOTEBOOK_PANEL)
+    notebook.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
+        timeout=120000
+    )
+    return notebook
+
+
+@contextlib.contextmanager
+def _lab_page(browser, lab, failure_png):
+    """A page of JupyterLab, offline but for the server, and the list of its
+    script errors; a screenshot in _build/ if the block fails."""
+    context, _ = offline_context(browser, lab[0])
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
-        page.goto(
-            f"{base}/lab/tree/{NOTEBOOK}?token={token}", wait_until="domcontentloaded"
+        yield page, errors
+    except Exception:
+        page.screenshot(path=str(ROOT / "_build" / failure_png))
+        raise
+    finally:
+        context.close()
+
+
+def test_a_self_check_answers_from_the_saved_state_before_any_cell_runs(
+    browser, lab
+):
+    with _lab_page(browser, lab, "jupyterlab-saved-failure.png") as (page, errors):
+        notebook = _open_chapter(page, *lab)
+        # Not trusted: the plain text of the self-check, without its answers.
+        block = saved_self_checks(load(ROOT / NOTEBOOK))[0]
+        shown = notebook.locator(
+            ".jp-OutputArea-output", has_text=f"Self-check: {block.title}"
         )
-        notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
-        notebook.locator(
-            ".jp-Notebook-ExecutionIndicator[data-status='idle']"
-        ).wait_for(timeout=120000)
+        shown.first.wait_for(timeout=60000)
+        text = shown.first.inner_text()
+        assert block.questions[0].prompt in text
+        assert "Right." not in text and "Not quite." not in text
+        assert notebook.locator(".self-check").count() == 0
+        # Trusted: the widgets, from the saved state, answer back.
+        _trust(page, notebook)
+        _answer_a_self_check(notebook)
+        assert errors == [], errors
+
+
+def test_chapter_1_runs_in_jupyterlab_and_its_explorer_redraws(browser, lab):
+    with _lab_page(browser, lab, "jupyterlab-failure.png") as (page, errors):
+        notebook = _open_chapter(page, *lab)
 
         # The saved outputs carry execution counts too: clear them first, so
         # that a count on every cell proves this run reached it.
@@ -284,9 +366,6 @@ def test_chapter_1_runs_in_jupyterlab_and_its_explorer_redraws(browser, lab):
         )
         after = notebook.locator(FIGURE).first.get_attribute("src")
         assert after != before
+        # A self-check drawn by the kernel answers back.
+        _answer_a_self_check(notebook)
         assert errors == [], errors
-    except Exception:
-        page.screenshot(path=str(ROOT / "_build" / "jupyterlab-failure.png"))
-        raise
-    finally:
-        context.close()

@@ -152,6 +152,22 @@ def test_separable_data_raise_instead_of_returning_huge_weights(method):
                                 max_iter=10_000)
 
 
+@pytest.mark.parametrize("method", ["newton", "gradient"])
+def test_separable_data_raise_when_only_the_separating_coefficient_is_unpenalised(
+        method):
+    """A penalty on the intercept alone leaves the slope free: on data that the
+    slope separates, the penalised loss still falls as the slope grows, and no
+    finite minimum exists (the fit once returned a 'converged' slope of 17.8)."""
+    X = np.column_stack([np.ones(6), [-3.0, -2.0, -1.0, 1.0, 2.0, 3.0]])
+    y = np.array([0, 0, 0, 1, 1, 1])
+    with pytest.raises(ValueError, match="unpenalised coefficients alone"):
+        fit_logistic_regression(X, y, method=method, learning_rate=1.0,
+                                max_iter=10_000, tol=1e-8, l2=[0.1, 0.0])
+    # With the slope penalised too, the minimum exists and is found.
+    assert fit_logistic_regression(X, y, method=method, learning_rate=1.0,
+                                   max_iter=10_000, tol=1e-8, l2=[0.1, 0.1]).converged
+
+
 def test_one_overlapping_pair_makes_the_data_fit():
     X = np.column_stack([np.ones(6), [-3.0, -2.0, -1.0, 1.0, 2.0, 3.0]])
     y = np.array([0, 0, 1, 0, 1, 1])

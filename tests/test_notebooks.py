@@ -7,12 +7,10 @@ nbval really fails on a changed number.
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 
-from notebooks import CHAPTERS, ROOT, chapter_notebooks, code_cells, load, toc_files
+from notebooks import ROOT, chapter_notebooks, code_cells, load, run_nbval, toc_files
 
 NOTEBOOKS = chapter_notebooks()
 IDS = [p.name for p in NOTEBOOKS]
@@ -114,27 +112,7 @@ def test_nbval_fails_when_a_printed_number_changes(tmp_path):
     out["text"] = text[: digit.start()] + changed + text[digit.end() :]
     broken = tmp_path / "broken.ipynb"
     broken.write_text(json.dumps(nb), encoding="utf-8")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--nbval",
-            "--nbval-current-env",
-            "-p",
-            "no:cacheprovider",
-            # The child must run the cells in order: pytest-randomly, if installed,
-            # would shuffle them.
-            "-p",
-            "no:randomly",
-            "-q",
-            str(broken),
-        ],
-        cwd=CHAPTERS,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = run_nbval(broken)
     assert result.returncode == 1, result.stdout[-2000:]
     assert "1 failed" in result.stdout
 

@@ -2,8 +2,8 @@
 
 `make test-pdf` prints the book from the single-page build in Chromium
 (tools/book_pdf.py), then these checks read the PDF back with pypdf. The
-expected titles, exercise labels and figure counts come from the notebooks
-themselves, so a new chapter is covered without editing this file.
+expected titles, exercise labels, figure counts and self-checks come from the
+notebooks themselves, so a new chapter is covered without editing this file.
 """
 
 import re
@@ -11,6 +11,7 @@ import re
 import pytest
 
 from notebooks import ROOT, load, toc_files, toc_notebooks
+from sigmoid_course.selfcheck import saved_self_checks
 
 PDF = ROOT / "_build" / "pdf" / "sigmoid-course.pdf"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -111,11 +112,28 @@ def test_every_static_figure_and_explorer_frame_is_an_image(reader):
                 continue
             if cell.get("metadata", {}).get("mystnb", {}).get("figure"):
                 figures += 1
+            if "self-check" in cell.get("metadata", {}).get("tags", []):
+                continue  # printed as its answer key, text
             if any(WIDGET_VIEW in o.get("data", {}) for o in cell.get("outputs", [])):
                 explorers += 1
     images = sum(len(page.images) for page in reader.pages)
     assert figures > 0
     assert images >= figures + explorers, (images, figures, explorers)
+
+
+SELF_CHECK_CHAPTERS = [nb for nb in toc_notebooks() if saved_self_checks(load(nb))]
+
+
+@pytest.mark.parametrize("nb", SELF_CHECK_CHAPTERS, ids=lambda p: p.stem)
+def test_every_self_check_question_is_printed_with_its_answer(text, nb):
+    for block in saved_self_checks(load(nb)):
+        assert f"Self-check: {block.title}" in text
+        for q in block.questions:
+            assert " ".join(q.prompt.split()) in text, f"{nb.name}: {q.prompt!r}"
+            for label in q.labels:
+                assert label in text, f"{nb.name}: option {label!r} of {q.prompt!r}"
+            answer = f"Answer: {q.labels[q.answer]}"
+            assert answer in text, f"{nb.name}: {q.prompt!r} without {answer}"
 
 
 def test_code_lines_wrap_instead_of_running_off_the_page(reader):

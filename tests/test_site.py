@@ -15,15 +15,13 @@ the mouse, changes the figure and the printed text to those of its value.
 """
 
 import functools
-import http.server
 import json
 import re
-import threading
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from browser import offline_context
+from browser import offline_context, watch
 from notebooks import ROOT, toc_notebooks
 from sigmoid_course.widgets import NETWORKS
 
@@ -42,8 +40,22 @@ REDIRECTS = [
 PAGES = [p for p in ALL_PAGES if p not in REDIRECTS]
 CHAPTERS = toc_notebooks()
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# An explorer is a widget outside the cells tagged self-check (myst-nb gives a
+# cell's div the class tag_<tag>); tests/test_selfchecks_site.py drives those.
+EXPLORER = f'.cell:not(.tag_self-check) script[type="{WIDGET_VIEW}"]'
+
+
+def _explorer_views(html):
+    cells = re.split(r'<div class="cell(?=[ "])', html)[1:]
+    return sum(
+        cell.count(WIDGET_VIEW)
+        for cell in cells
+        if "tag_self-check" not in cell.split('"', 1)[0]
+    )
+
+
 EXPLORER_PAGES = [
-    p for p in PAGES if WIDGET_VIEW in (SITE / p).read_text(encoding="utf-8")
+    p for p in PAGES if _explorer_views((SITE / p).read_text(encoding="utf-8"))
 ]
 WIDTHS = [1280, 390]
 
@@ -61,25 +73,6 @@ AXE_EXCEPTIONS = {
         "does not override.",
     ),
 }
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def origin():
-    """_build/html served on a free port of 127.0.0.1, until the module ends."""
-    assert (SITE / "chapters").is_dir(), "no built site: run `make book-strict` first"
-    handler = functools.partial(_QuietHandler, directory=SITE)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
 
 
 # Resolves once MathJax has typeset the page and the widget manager has drawn
@@ -106,14 +99,9 @@ _READY = """async (views) => {
 def _open(context, url):
     """Open url in a new page of context, ready: (page, errors, failed requests)."""
     page = context.new_page()
-    errors, failed = [], []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "response",
-        lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-    )
+    errors, failed = watch(page)
     page.goto(url, wait_until="load")
-    views = page.locator(f'script[type="{WIDGET_VIEW}"]').count()
+    views = page.locator(EXPLORER).count()
     page.evaluate(_READY, views)
     return page, errors, failed
 
@@ -585,9 +573,11 @@ def test_every_explorer_control_changes_figure_and_text_to_its_value(
     visit, path, width
 ):
     page, errors, _, _ = visit(path, width=width)
-    explorers = page.locator(f".cell:has(script[type='{WIDGET_VIEW}'])")
+    explorers = page.locator(
+        f".cell:not(.tag_self-check):has(script[type='{WIDGET_VIEW}'])"
+    )
     count = explorers.count()
-    assert count == page.locator(f'script[type="{WIDGET_VIEW}"]').count() and count > 0
+    assert count == page.locator(EXPLORER).count() and count > 0
     for i in range(count):
         explorer = explorers.nth(i)
         where = f"{path} explorer {i + 1} at {width} px"

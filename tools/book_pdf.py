@@ -16,6 +16,9 @@ script, which writes ``_build/pdf/sigmoid-course.pdf``:
   first, put where the explorer would be. The state comes from the notebooks
   as the build's execution cache holds them (``_build/.jupyter_cache``),
   whose widget ids are the ones on the page.
+- Each self-check (sigmoid_course.selfcheck) is printed as its answer key,
+  in place: every question, every option with its feedback, and the answer.
+  Like the explorers' frames it comes from the saved widget state.
 - A table of contents with page numbers is printed on page 2: a first
   printing finds the page of each chapter title (with pypdf), a second one
   prints the table with those numbers (the table has a fixed length, so the
@@ -199,6 +202,67 @@ INSERT_FRAMES_JS = r"""(frames) => {
 }"""
 
 
+SELF_CHECK_CSS = """
+.book-pdf-self-check { border: 1px solid #888; border-left: 4px solid #333;
+  padding: 0.4em 0.8em; margin: 0.5em 0 1em; break-inside: avoid; }
+.book-pdf-self-check ol { margin: 0.2em 0; padding-left: 1.6em; }
+.book-pdf-self-check ul { list-style: none; margin: 0.2em 0; padding-left: 0.5em; }
+.book-pdf-self-check .feedback { font-size: 0.9em; color: #333; }
+"""
+
+INSERT_SELF_CHECKS_JS = r"""(keys) => {
+  let placed = 0;
+  for (const script of document.querySelectorAll(
+      'script[type="application/vnd.jupyter.widget-view+json"]')) {
+    const id = JSON.parse(script.textContent).model_id;
+    if (!keys[id]) continue;
+    const key = document.createElement('div');
+    key.className = 'book-pdf-self-check';
+    key.innerHTML = keys[id];
+    script.after(key);
+    placed += 1;
+  }
+  return placed;
+}"""
+
+
+def _self_check_key_html(block) -> str:
+    """One self-check as printed: questions, options with their feedback, answers."""
+    questions = []
+    for q in block.questions:
+        options = "".join(
+            f"<li>{html.escape(label)}"
+            f'<br><span class="feedback">{html.escape(feedback)}</span></li>'
+            for label, feedback in zip(q.labels, q.feedback)
+        )
+        answer = q.labels[q.answer] if q.answer is not None else "?"
+        questions.append(
+            f"<li>{html.escape(q.prompt)}<ul>{options}</ul>"
+            f"<strong>Answer: {html.escape(answer)}</strong></li>"
+        )
+    return (
+        f"<p><strong>Self-check:</strong> {html.escape(block.title)} "
+        "(with the answers; on the website and in Jupyter each option "
+        f"answers back)</p><ol>{''.join(questions)}</ol>"
+    )
+
+
+def _insert_self_check_keys(page, cache: Path) -> int:
+    """Print every self-check in place as its answer key; return how many.
+
+    The blocks are read from the saved widget state of the executed
+    notebooks, whose model ids are the page's.
+    """
+    from sigmoid_course.selfcheck import saved_self_checks
+
+    keys = {}
+    for nb in sorted(cache.glob("*/base.ipynb")):
+        for block in saved_self_checks(json.loads(nb.read_text(encoding="utf-8"))):
+            keys[block.model_id] = _self_check_key_html(block)
+    page.add_style_tag(content=SELF_CHECK_CSS)
+    return page.evaluate(INSERT_SELF_CHECKS_JS, keys)
+
+
 def _wait_until_drawn(page) -> None:
     page.evaluate(
         "() => window.MathJax && window.MathJax.startup"
@@ -267,8 +331,10 @@ def main(singlehtml: Path, out: Path) -> None:
             page.emulate_media(media="print")
             page.goto(f"{origin}/{page_file.name}", wait_until="load")
             page.add_style_tag(content=PRINT_CSS)
-            frames = _initial_frames(singlehtml.parent / ".jupyter_cache" / "executed")
+            cache = singlehtml.parent / ".jupyter_cache" / "executed"
+            frames = _initial_frames(cache)
             explorers = page.evaluate(INSERT_FRAMES_JS, frames)
+            self_checks = _insert_self_check_keys(page, cache)
             _wait_until_drawn(page)
             errors = page.evaluate("""() =>
                 document.querySelectorAll('mjx-merror').length
@@ -297,7 +363,8 @@ def main(singlehtml: Path, out: Path) -> None:
         page_file.unlink(missing_ok=True)
     print(
         f"{out}: {len(chapters)} chapters and reference pages, "
-        f"{explorers} explorers as their initial frame"
+        f"{explorers} explorers as their initial frame, "
+        f"{self_checks} self-checks with their answers"
     )
 
 

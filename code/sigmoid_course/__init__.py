@@ -15,6 +15,12 @@ layer, measured), :mod:`logistic_regression` (its gradient, Hessian and
 Newton's method), :mod:`softmax` (many classes), :mod:`gates` (SiLU, GLU and
 recurrent gates), :mod:`plotting` (the shared figure style) and
 :mod:`widgets` (explorers).
+
+Two modules are imported by name, not re-exported, because their names are
+for learners' cells: :mod:`selfcheck` (multiple-choice self-checks that
+answer back, ``from sigmoid_course.selfcheck import question, right,
+self_check, wrong``) and :mod:`exercises` (code exercises the package checks,
+``from sigmoid_course.exercises import EXERCISES``).
 """
 
 from .activations import (

@@ -97,6 +97,22 @@ def check_count(value, name: str, minimum: int) -> int:
     return int(value)
 
 
+def check_text(value, name: str) -> str:
+    """Return ``value`` if it is a string with some text: ``TypeError`` for another
+    kind, ``ValueError`` for an empty or blank string.
+
+    >>> check_text(" ", "prompt")
+    Traceback (most recent call last):
+    ...
+    ValueError: prompt must hold some text, got ' '
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {_kind_of(value)}")
+    if not value.strip():
+        raise ValueError(f"{name} must hold some text, got {value!r}")
+    return value
+
+
 def check_real(name: str, value, what: str = "a real number") -> float:
     """Return ``value`` as a float, or raise ``TypeError`` if it is not a real scalar
     (bools excluded).
@@ -166,13 +182,13 @@ def check_real_array(
             f"{name} must be a {ndim}-dimensional array, got shape {arr.shape}"
         )
     arr = arr.astype(np.float64, copy=False)
-    if finite:
-        bad = ~np.isfinite(arr)
-        if np.any(bad):
-            where = tuple(int(i) for i in np.argwhere(bad)[0])
-            raise ValueError(
-                f"{name} must hold finite numbers, got {arr[where]} at index {where}"
-            )
+    # np.isfinite(arr).all() is the one pass every call makes; the position of
+    # the first bad entry is looked for only when there is one.
+    if finite and not np.isfinite(arr).all():
+        where = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        raise ValueError(
+            f"{name} must hold finite numbers, got {arr[where]} at index {where}"
+        )
     return arr
 
 
@@ -382,11 +398,6 @@ def check_params(params, name: str = "params") -> list:
     return checked
 
 
-def _networks(W: np.ndarray) -> str:
-    """'one network' or 'a stack of S networks', as the shape of W says."""
-    return "one network" if W.ndim == 2 else f"a stack of {W.shape[0]} networks"
-
-
 _FLOAT_FORMATS = ("float16", "bfloat16", "float32", "float64")
 
 
@@ -416,3 +427,8 @@ or float64, got list
             f"{name} must be a NumPy array or scalar of {wanted}, got {_kind_of(x)}"
         )
     return np.asarray(x)
+
+
+def _networks(W: np.ndarray) -> str:
+    """'one network' or 'a stack of S networks', as the shape of W says."""
+    return "one network" if W.ndim == 2 else f"a stack of {W.shape[0]} networks"

@@ -55,7 +55,8 @@ def _split_exp(el: np.ndarray, q, eh):
     e; Fast2Sum (Higham 2002, ch. 4) recovers them without rounding, since
     q − 1 and e − (q − 1) are both exact for 0 ≤ e ≤ 1.  The callers divide by
     the exact q and add el back as a first-order correction.  This is what
-    keeps σ within 2 ulp and σ' within 4 ulp: the plain e/(1 + e) and
+    keeps σ within about 2 ulp and σ' within 3 ulp (the largest errors found
+    are 2.04 and 2.80 ulp, tests/test_ch6_bounds.py): the plain e/(1 + e) and
     e/(1 + e)² reach 2.4 and 4.1 ulp near x = −2.7, because the rounding of
     1 + e adds up to one more ulp on top of the exponential's own error.
     All three steps are exact, in float64.  ``q`` and ``eh`` are work arrays, or
@@ -179,9 +180,13 @@ def sigmoid(x: ArrayLike) -> np.ndarray:
     subnormal results for x < −708 are kept, and NaN maps to NaN.  The naive
     one-liner overflows ``exp`` (with a warning) below x ≈ −709.78.  For real
     input the rounding of 1 + e is compensated, which keeps the result within
-    2 ulp (units in the last place): measured maximum 1.58 ulp on 10⁶ float64
-    inputs, subnormal results correctly rounded; float32 and float16 results
-    correctly rounded at every input measured (tests/test_ch6_bounds.py).
+    about 2 ulp (units in the last place): the largest error found is 2.04
+    ulp on float64 inputs, and subnormal results are correctly rounded.
+    float16 results are correctly rounded at every input; float32 results at
+    every float32 with |x| ≥ 2⁻¹⁰, but rounding twice (to float64, then to
+    float32) misses the nearest float32 at 85 tiny x, such as 11·2⁻²³,
+    where the float64 result is exactly halfway between two float32s
+    (tests/test_ch6_bounds.py, benchmarks/float32_every_value.py).
     The result is 1.0 from x = 54 ln 2 ≈ 37.43 (float64), where 1.0 is the
     correctly rounded σ.
 
@@ -211,8 +216,8 @@ def sigmoid_prime(x: ArrayLike) -> np.ndarray:
     1/(1 + exp(−x)), and from 54 ln 2 ≈ 37.43 with a correctly rounded σ,
     where the true σ' is about 1.1e−16 and 5.6e−17; it loses relative
     accuracy long before.  This form, with the rounding of 1 + e compensated
-    for real input, stays within 4 ulp: measured maximum 2.38 ulp on 10⁶
-    float64 inputs, subnormal results correctly rounded
+    for real input, stays within 3 ulp: the largest error found is 2.80 ulp
+    on float64 inputs, and subnormal results are correctly rounded
     (tests/test_ch6_bounds.py).
 
     >>> float(sigmoid_prime(0.0))

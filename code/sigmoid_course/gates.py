@@ -12,7 +12,14 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._arrays import as_numeric_array, as_result, check_count, check_real, is_integer
+from ._arrays import (
+    as_numeric_array,
+    as_result,
+    check_count,
+    check_real,
+    check_seeds,
+    is_integer,
+)
 from .activations import sigmoid, sigmoid_prime
 
 __all__ = [
@@ -32,7 +39,9 @@ def _real(x: ArrayLike, name: str):
 def silu(x: ArrayLike) -> np.ndarray:
     """Return SiLU (Swish) x·σ(x), elementwise, accurate in both tails.
 
-    The product x·σ(x) is within 3 ulp wherever σ(x) is a normal float.  Below
+    The product x·σ(x) is within 3.5 ulp wherever σ(x) is a normal float
+    (the largest error found, on 1.7·10⁷ random inputs, is 3.32 ulp at
+    x = −7.6155; tests/test_gates.py keeps that input).  Below
     x = −700 it is computed as (x·h)·h/(1 + h²) with h = e^(x/2): multiplying
     x by a subnormal σ(x) would magnify σ's absolute rounding error |x|-fold
     (hundreds of ulp).  silu(−inf) = 0 and silu(+inf) = +inf.
@@ -62,8 +71,10 @@ def silu_prime(x: ArrayLike) -> np.ndarray:
     accurate σ(x)σ(−x).  For x < 0 the sum cancels (silu' changes sign at
     x ≈ −1.278), so there it is computed as e(1 + x + e)/(1 + e)² with
     e = e^x, and below x = −700 as h·(h(1 + x + h²))/(1 + h²)² with
-    h = e^(x/2).  The result is within 4 ulp except near the root, where any
-    formula loses relative accuracy and the absolute error stays below
+    h = e^(x/2).  The result is within 5.5 ulp wherever |x − x*| > 0.05
+    (the largest error found, on 1.7·10⁷ random inputs, is 5.24 ulp at
+    x = −7.4003; tests/test_gates.py keeps that input).  Nearer the root any
+    formula loses relative accuracy, and the absolute error stays below
     1e−16.  silu'(−inf) = 0 and silu'(+inf) = 1.
 
     >>> float(silu_prime(0.0))
@@ -146,13 +157,10 @@ def _check_seeds(seeds):
     """Return ``(seeds as a list of ints, single)`` for one seed or a sequence."""
     if is_integer(seeds):
         return [check_count(seeds, "seeds", 0)], True
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
-        raise TypeError(f"seeds must be a non-negative integer or a sequence of "
-                        f"them, got {type(seeds).__name__}")
-    seeds = [check_count(s, "each seed", 0) for s in seeds]
-    if not seeds:
-        raise ValueError("seeds must hold at least one seed, got none")
-    return seeds, False
+    if not isinstance(seeds, (list, tuple, range, np.ndarray)):
+        raise TypeError(f"seeds must be a non-negative integer or a list or range "
+                        f"of them, got {type(seeds).__name__}")
+    return check_seeds(seeds), False
 
 
 def _cells(kind, n_hidden, steps, seeds, forget_bias):

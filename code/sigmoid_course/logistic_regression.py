@@ -213,12 +213,19 @@ def _separated(w, X, y) -> np.ndarray:
     return np.all((2.0 * y - 1.0) * _logits(w, X) > 0.0, axis=-1)
 
 
-def _no_maximum(k: int, member: int | None) -> ValueError:
+def _no_maximum(k: int, member: int | None, penalised: bool) -> ValueError:
     where = "" if member is None else f"member {member} of the stack: "
+    if not penalised:
+        return ValueError(
+            f"{where}the data are linearly separable (iterate {k} classifies every "
+            "example correctly), so no finite maximum-likelihood solution exists: "
+            "the loss falls towards 0 as the weights grow without bound"
+        )
     return ValueError(
-        f"{where}the data are linearly separable (iterate {k} classifies every "
-        "example correctly), so no finite maximum-likelihood solution exists: the "
-        "loss falls towards 0 as the weights grow without bound"
+        f"{where}the data are linearly separable by the unpenalised coefficients "
+        f"alone (those of iterate {k} classify every example correctly), so the "
+        "penalised loss has no finite minimum: it falls as they grow without bound; "
+        "penalise them too (l2 > 0)"
     )
 
 
@@ -252,7 +259,11 @@ def fit_logistic_regression(
     every example strictly correctly (the data are linearly separable): the
     loss then has infimum 0 and no minimum.  The fit checks every iterate for
     that and raises ``ValueError`` as soon as one separates the data, instead
-    of returning ever larger weights.  Data that are only weakly separable
+    of returning ever larger weights.  With a penalty on some coefficients
+    only, the check looks at the unpenalised ones (the others set to 0): if
+    they alone separate the data, the loss falls along them towards the
+    penalty of the rest while that penalty stays fixed, so the penalised loss
+    has no minimum either.  Data that are only weakly separable
     (some w ≠ 0 has every margin ≥ 0 and some = 0: quasi-complete separation,
     Albert & Anderson 1984) have no finite solution either, but no iterate
     proves it; there the fit returns weights that grow as ``tol`` shrinks.
@@ -308,7 +319,10 @@ def _fit(X, y, method, rate, max_iter, tol, lam, single) -> LogisticRegressionFi
         loss, g = _loss(w, X, y, lam), _gradient(w, X, y, lam)
         norm = np.linalg.norm(g, axis=-1)
     _finite((loss, norm), "the gradient at the start w = 0")
-    check_separation = not np.any(lam)
+    # A strict separator among the unpenalised coefficients alone proves that
+    # no minimum exists; with every coefficient penalised there is always one.
+    free = lam == 0
+    check_separation = bool(np.any(free))
     losses, norms = [loss], [norm]
     iterations = np.zeros(members, dtype=int)
     active = norm > tol
@@ -319,7 +333,7 @@ def _fit(X, y, method, rate, max_iter, tol, lam, single) -> LogisticRegressionFi
             new, new_loss = _step(method, w, X, y, loss, g, rate, lam)
             new_g = _gradient(new, X, y, lam)
             new_norm = np.linalg.norm(new_g, axis=-1)
-            separated = check_separation & _separated(new, X, y)
+            separated = check_separation & _separated(new * free, X, y)
         bad = active & ~(np.isfinite(new_loss) & np.isfinite(new_norm))
         if np.any(bad):
             raise ValueError(_diverged(method, k, rate, np.flatnonzero(bad)[0],
@@ -329,7 +343,7 @@ def _fit(X, y, method, rate, max_iter, tol, lam, single) -> LogisticRegressionFi
         loss, norm = np.where(active, new_loss, loss), np.where(active, new_norm, norm)
         if np.any(active & separated):
             member = int(np.flatnonzero(active & separated)[0])
-            raise _no_maximum(k, None if single else member)
+            raise _no_maximum(k, None if single else member, bool(np.any(lam)))
         iterations = np.where(active, k, iterations)
         losses.append(np.where(active, loss, np.nan))
         norms.append(np.where(active, norm, np.nan))

@@ -34,7 +34,10 @@ to every row of its own network.  The data ``X`` are either shared, shape
 axis: a loss or an accuracy per network, shape ``(S,)``.  Slice s of every
 result equals, bit for bit, the same computation on network s alone
 (tests/test_network.py checks it), because NumPy computes each slice of a
-stacked ``@`` with the same BLAS call as the single product.
+stacked ``@`` with the same BLAS call as the single product.  On a big batch
+the public functions run the stack in chunks of networks (at most
+``_CHUNK_ROWS`` rows of examples in all), where one computation over the
+whole stack would outgrow the processor's caches.
 """
 
 from __future__ import annotations

@@ -9,9 +9,10 @@ Two references, both independent of the float code in
 - ``sigmoid_reference_fast`` and ``sigmoid_prime_reference_fast`` are
   vectorised in NumPy's ``longdouble``, the x87 extended format with 64
   significant bits on x86-64 Linux: relative error below 2⁻⁶¹ (checked
-  against the decimal references in tests/test_precision.py), 2¹¹ times
-  finer than float64's unit roundoff, so an error in float64 ulp is
-  measured to within 0.002 ulp.  They judge sweeps of 10⁶ points in a
+  against the decimal references in tests/test_precision.py), 2⁸ times
+  finer than float64's unit roundoff 2⁻⁵³.  A float64 v is less than 2⁵³
+  of its own ulps, so an error in float64 ulp is measured to within
+  2⁵³·2⁻⁶¹ = 2⁻⁸ ≈ 0.004 ulp.  They judge sweeps of 10⁶ points in a
   fraction of a second, and refuse to run where ``longdouble`` is only
   float64 (Windows, macOS on ARM).
 """

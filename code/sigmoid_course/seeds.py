@@ -57,10 +57,11 @@ class SeedSummary:
 
     **Quartiles** ``q1``, ``median``, ``q3`` are Hyndman & Fan's type 7
     quantiles at p = ¼, ½, ¾: over the sorted values x₀ ≤ … ≤ x_{n−1},
-    h = p(n − 1) and q = x_⌊h⌋ + (h − ⌊h⌋)(x_⌊h⌋+1 − x_⌊h⌋).  This is NumPy's
-    default (``np.quantile``, ``np.percentile``; ``np.median`` for p = ½), and
-    R's, so a reader gets the same numbers from the values with NumPy; the
-    median of an even count is the mean of the two middle values, as usual.
+    h = p(n − 1) and q = x_⌊h⌋ + (h − ⌊h⌋)(x_⌊h⌋+1 − x_⌊h⌋).  This is the
+    default method of NumPy (``np.quantile`` and ``np.percentile`` give the
+    same numbers) and of R, so a reader can check every printed quartile;
+    the median of an even count is the mean of the two middle values, as
+    ``np.median`` computes it (to the last bit or one ulp).
     With "never" (inf) values the rule continues: an interpolation towards
     inf is inf.  So a quantile is "never" exactly when x_⌈h⌉ is: the median
     of n seeds is "never" when at least n/2 of them (n even), or more than
@@ -68,8 +69,9 @@ class SeedSummary:
 
     **Percentile of a seed** (:meth:`percentile_of`): the mid-rank
     percentile 100·(#below + ½·#equal)/n, counting the seed itself among
-    the equal values.  Of 20 distinct values the smallest sits at 2.5, the
-    largest at 97.5 and the median at 50: symmetric, and never 0 or 100.
+    the equal values.  Of 20 distinct values the smallest sits at 2.5 and the
+    largest at 97.5 (of 21, the middle one at 50): symmetric, and never 0
+    or 100.
 
     Eight seeds, 0 to 7, sorted values 1, 1, 2, 3, 4, 5, 6, 9: h = 1.75,
     3.5 and 5.25 give the quartiles 1.75, 3.5 and 5.25; seed 4 (value 5)
