@@ -13,6 +13,7 @@ from sigmoid_course import (
     init_params,
     loss_and_grads,
     two_moons,
+    two_moons_posterior,
     xor,
 )
 
@@ -113,3 +114,64 @@ def test_gaussian_clusters_are_reproducible_from_the_seed():
     b = gaussian_clusters(50, np.random.default_rng(4))
     np.testing.assert_array_equal(a[0], b[0])
     np.testing.assert_array_equal(a[1], b[1])
+
+
+# ---- two_moons_posterior -------------------------------------------------------
+
+
+def _posterior_by_trapezoids(x, noise, n=40001):
+    """P(y = 1 | x) from a dense trapezoidal rule in the linear domain (another
+    rule than the package's Gauss-Legendre in the log domain)."""
+    t = np.linspace(0.0, np.pi, n)
+    weights = np.full(n, np.pi / (n - 1))
+    weights[[0, -1]] /= 2
+    arcs = (
+        np.column_stack([np.cos(t), np.sin(t)]),
+        np.column_stack([1.0 - np.cos(t), 0.5 - np.sin(t)]),
+    )
+    p0, p1 = (
+        weights @ np.exp(-((x - arc) ** 2).sum(axis=1) / (2 * noise**2)) for arc in arcs
+    )
+    return p1 / (p0 + p1)
+
+
+@pytest.mark.parametrize("noise", [0.1, 0.2, 0.4])
+def test_two_moons_posterior_agrees_with_a_dense_trapezoidal_rule(noise):
+    X, _ = two_moons(30, noise, np.random.default_rng(7))
+    expected = np.array([_posterior_by_trapezoids(x, noise) for x in X])
+    np.testing.assert_allclose(two_moons_posterior(X, noise), expected, atol=1e-8)
+
+
+def test_two_moons_posterior_swaps_the_classes_under_the_point_symmetry():
+    # (x0, x1) -> (1 - x0, 0.5 - x1) maps each moon onto the other.
+    X = np.random.default_rng(8).uniform(-2.0, 3.0, size=(200, 2))
+    mirrored = np.column_stack([1.0 - X[:, 0], 0.5 - X[:, 1]])
+    np.testing.assert_allclose(
+        two_moons_posterior(mirrored, 0.2), 1.0 - two_moons_posterior(X, 0.2),
+        atol=1e-12,
+    )
+
+
+def test_two_moons_posterior_is_calibrated_on_samples_of_two_moons():
+    # E[y - P(y=1|x)] = 0 and E[(y - P) g(x)] = 0 for any g: checked on 40 000
+    # samples within four standard errors.
+    X, y = two_moons(40_000, 0.2, np.random.default_rng(9))
+    residual = y[:, 0] - two_moons_posterior(X, 0.2)
+    for g in (np.ones(len(X)), X[:, 0], X[:, 1], X[:, 0] * X[:, 1]):
+        values = residual * g
+        assert abs(values.mean()) < 4 * values.std() / np.sqrt(len(values))
+
+
+def test_two_moons_posterior_is_finite_far_from_both_moons():
+    far = np.array([[1e3, 1e3], [-50.0, 0.0], [0.5, -40.0]])
+    p = two_moons_posterior(far, 0.2)
+    assert np.all(np.isfinite(p)) and np.all((p >= 0) & (p <= 1))
+
+
+def test_two_moons_posterior_rejects_bad_input():
+    with pytest.raises(ValueError, match="shape"):
+        two_moons_posterior(np.zeros((3, 3)), 0.2)
+    with pytest.raises(ValueError, match="noise"):
+        two_moons_posterior(np.zeros((3, 2)), 0.0)
+    with pytest.raises(TypeError):
+        two_moons_posterior("points", 0.2)

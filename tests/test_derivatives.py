@@ -216,3 +216,41 @@ def test_relative_error_floor_compares_tiny_components_in_absolute_terms():
     analytic, numeric = [1.0, 1e-20], [1.0, 3e-20]
     assert relative_error(analytic, numeric) == pytest.approx(2 / 3)
     assert relative_error(analytic, numeric, floor=1e-8) == pytest.approx(2e-20 / 1e-8)
+
+
+@pytest.mark.parametrize("order", [2, 4])
+def test_numerical_gradient_is_exactly_zero_where_the_loss_does_not_change(order):
+    # A parameter the loss never reads (a dead ReLU unit, say) must get exactly 0:
+    # summed as -L + 8L - 8L + L the stencil would leave a rounding residue.
+    w = np.array([0.7, 123.456])
+    loss = lambda: float(np.log(2.0) + 0.1 * w[0] ** 2)  # noqa: E731
+    grad = numerical_gradient(loss, [w], order=order)[0]
+    assert grad[1] == 0.0
+    assert grad[0] == pytest.approx(0.14, rel=1e-8)
+
+
+@pytest.mark.parametrize("order", [2, 4])
+def test_stacked_numerical_gradient_equals_each_problem_alone(order):
+    rng = np.random.default_rng(3)
+    stack = rng.normal(size=(5, 3))
+    stacked = numerical_gradient(
+        lambda: np.sum(np.sin(stack) * stack**2, axis=1), [stack], order=order,
+        stacked=True,
+    )[0]
+    for s in range(5):
+        row = stack[s].copy()
+        alone = numerical_gradient(
+            lambda row=row: float(np.sum(np.sin(row) * row**2)), [row], order=order
+        )[0]
+        np.testing.assert_array_equal(stacked[s], alone)
+
+
+def test_stacked_numerical_gradient_checks_the_loss_shape_and_the_stack():
+    stack = np.zeros((3, 2))
+    with pytest.raises(ValueError, match="one value per problem"):
+        numerical_gradient(lambda: 0.0, [stack], stacked=True)
+    with pytest.raises(ValueError, match="first axis"):
+        numerical_gradient(lambda: np.zeros(3), [stack, np.zeros((2, 2))],
+                           stacked=True)
+    with pytest.raises(TypeError, match="stacked"):
+        numerical_gradient(lambda: 0.0, [stack], stacked=1)

@@ -19,6 +19,7 @@ from sigmoid_course.neuron import (
     sigmoid_neuron_by_gates,
     train_neuron,
 )
+from sigmoid_course.precision import sigmoid_prime_reference
 
 # CS231n, "Backpropagation, Intuitions": f = σ(w0 x0 + w1 x1 + w2).
 W_CS231N, X_CS231N = [2.0, -3.0, -3.0], [-1.0, -2.0]
@@ -80,12 +81,31 @@ def test_gate_by_gate_loses_the_left_tail_where_its_intermediates_overflow():
 
 
 def test_reusing_the_output_loses_the_right_tail_as_documented():
-    # f(1 - f) is accurate while f < 1 and exactly 0 once f rounds to 1, though σ'(40) ≈
-    # 4.2e-18.
-    assert sigmoid_neuron([1.0, 20.0], [0.0]).dz == pytest.approx(
-        np.exp(-20.0) / (1 + np.exp(-20.0)) ** 2, rel=1e-7
-    )
-    assert sigmoid_neuron([1.0, 40.0], [0.0]).dz == 0.0
+    # f(1 - f) against sigma'(z) to 50 digits: relative errors of the orders the
+    # docstring states at z = 20 and 30 (1.8e-8 and 1.7e-4), while the gate-by-gate
+    # graph keeps 13 digits at both.
+    for z, low, high in ((20.0, 1e-8, 3e-8), (30.0, 1e-4, 3e-4)):
+        exact = float(sigmoid_prime_reference(z)[()])
+        error = abs(sigmoid_neuron([1.0, z], [0.0]).dz / exact - 1)
+        assert low < error < high, (z, error)
+        gates = sigmoid_neuron_by_gates([1.0, z], [0.0]).dz
+        assert gates == pytest.approx(exact, rel=1e-13)
+
+
+def test_reusing_the_output_gives_zero_from_54_ln_2():
+    # The package's sigmoid rounds to 1 once 1 - sigma(z) < 2^-54, from z = 54 ln 2
+    # (computed here in 50-digit decimals, then rounded to the nearest double).
+    with localcontext() as ctx:
+        ctx.prec = 50
+        threshold = float(54 * Decimal(2).ln())
+    assert f"{threshold:.2f}" == "37.43"
+    below = np.nextafter(threshold, 0.0)
+    assert sigmoid_neuron([1.0, below], [0.0]).dz > 0.0
+    for z in (threshold, 40.0, 700.0):
+        assert sigmoid_neuron([1.0, z], [0.0]).dz == 0.0
+        assert sigmoid_neuron_by_gates([1.0, z], [0.0]).dz == pytest.approx(
+            float(sigmoid_prime_reference(z)[()]), rel=1e-13
+        )
 
 
 @pytest.mark.parametrize("z", [-800.0, -40.0, -3.0, 0.0, 0.5, 35.0, 800.0])

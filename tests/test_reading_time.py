@@ -61,11 +61,16 @@ def test_measure_counts_words_code_and_printed_lines():
 
 
 def test_measure_leaves_out_exercises_references_self_checks_and_markup():
+    # Exercises placed in a section are tagged `exercise` and left out too.
     notebook = {
         "cells": [
             _markdown("(sec-a)=\n## Section\n\n% a comment\n```{math}\n:label: x\n"
                       "```\none two three\n\n**Reading time:** about 9 minutes"),
             _code("check = 1\nshow(check)", tags=["self-check"]),
+            _markdown(":::{exercise}\nWrite it yourself.\n:::", tags=["exercise"]),
+            _code("def mine():\n    pass", tags=["exercise"],
+                  outputs=[{"output_type": "stream", "name": "stdout",
+                            "text": "Passed.\n"}]),
             _code("hidden = 1", tags=["remove-input"],
                   outputs=[{"output_type": "execute_result",
                             "data": {"text/plain": "1"}}]),

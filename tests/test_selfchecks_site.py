@@ -121,7 +121,14 @@ def _expect_feedback(question, q, k, where):
 
 def _pick_by_keyboard(page, radios, k):
     """Reach the options with Tab, then pick option k with Space and the arrows."""
-    radios.nth(0).focus()
+    # Start on the group's tab stop: its checked option, or the first if none
+    # is checked. (From an unchecked option, Tab lands on the checked one of
+    # the same group, and Shift+Tab then leaves the group backwards.)
+    checked = radios.evaluate_all(_CHECKED)
+    # The pointer rests where the last mouse pick left it; a heading under it
+    # shows its "#" link, which adds a tab stop a keyboard user never meets.
+    page.mouse.move(0, 0)
+    radios.nth(max(checked, 0)).focus()
     # Leave and come back by keyboard, so that the focus is a keyboard focus.
     page.keyboard.press("Tab")
     page.keyboard.press("Shift+Tab")

@@ -5,10 +5,11 @@ words at 150 words a minute, plus 3 seconds per line of code and per line of
 printed output, rounded up to whole minutes. What a reader does not read on the
 way through is left out: the sections headed "Exercises" and "References"
 (solutions included), cells tagged ``self-check`` (questions to answer, like
-the exercises), the input of cells tagged ``remove-input`` or ``hide-input``
-and every cell tagged ``remove-cell``, and the line that states the reading
-time itself. Figures, explorers and widgets count no lines: the measure is of
-text.
+the exercises) or ``exercise`` (a code exercise placed in its section: its
+text, starter cell, check and solution), the input of cells tagged
+``remove-input`` or ``hide-input`` and every cell tagged ``remove-cell``, and
+the line that states the reading time itself. Figures, explorers and widgets
+count no lines: the measure is of text.
 
 Prose words are the whitespace-separated tokens of the markdown cells after
 MyST's markup lines (labels ``(name)=``, comments ``%``, directive fences and
@@ -43,7 +44,7 @@ WORDS_PER_MINUTE = 150
 SECONDS_PER_LINE = 3
 CORE_LIMIT_MINUTES = 20
 SKIPPED_SECTIONS = ("exercises", "references")
-SKIPPED_CELL_TAGS = {"self-check", "remove-cell"}
+SKIPPED_CELL_TAGS = {"self-check", "exercise", "remove-cell"}
 HIDDEN_INPUT_TAGS = {"remove-input", "hide-input"}
 STATED = re.compile(r"\*\*Reading time:\*\* about (\d+) minutes?")
 _MARKUP_LINE = re.compile(

@@ -10,7 +10,9 @@ One module per idea: :mod:`activations` (σ, its derivatives and relatives),
 data sets), :mod:`neuron` (one neuron by hand: its computational graph and
 the loss at its output), :mod:`network` (a small network and its single
 backward pass, one network or a stack of them), :mod:`seeds` (results over
-many seeds, summarised), :mod:`gradient_flow` (how gradients shrink from layer to
+many seeds, summarised), :mod:`gradient_check` (checking it against finite
+differences, and what each costs), :mod:`diagrams` (pictures of networks drawn
+from computed values), :mod:`gradient_flow` (how gradients shrink from layer to
 layer, measured), :mod:`logistic_regression` (its gradient, Hessian and
 Newton's method), :mod:`softmax` (many classes), :mod:`gates` (SiLU, GLU and
 recurrent gates), :mod:`plotting` (the shared figure style) and
@@ -31,7 +33,7 @@ from .activations import (
     sigmoid_second,
     softplus,
 )
-from .datasets import gaussian_clusters, two_moons, xor
+from .datasets import gaussian_clusters, two_moons, two_moons_posterior, xor
 from .derivatives import (
     central_difference,
     complex_step_derivative,
@@ -47,6 +49,7 @@ from .gates import (
     silu,
     silu_prime,
 )
+from .gradient_check import gradient_check, gradient_cost
 from .gradient_flow import (
     chain_factors,
     epochs_until,
@@ -117,6 +120,8 @@ __all__ = [
     "epochs_until",
     "forward",
     "gaussian_clusters",
+    "gradient_check",
+    "gradient_cost",
     "gradient_norm_explorer",
     "hidden_bias_gradient_norms",
     "init_params",
@@ -152,6 +157,7 @@ __all__ = [
     "train",
     "train_neuron",
     "two_moons",
+    "two_moons_posterior",
     "xor",
     "ulp_error",
     "use_course_style",

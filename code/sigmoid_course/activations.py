@@ -225,8 +225,9 @@ def sigmoid_prime(x: ArrayLike) -> np.ndarray:
     >>> print(f"{float(sigmoid_prime(40.0)):.4e}")
     4.2484e-18
 
-    Explained in: Chapter 2, "The derivative of the sigmoid" (the
-    derivation); Chapter 6, "The product form and the compensated form".
+    Explained in: Chapter 2, "Three derivations" and "The tails and
+    saturation" (the form in |x|); Chapter 6, "The product form and the
+    compensated form".
     """
     x, dtype = _as_input(x)
     if x.dtype.kind == "f":
@@ -254,7 +255,8 @@ def sigmoid_second(x: ArrayLike) -> np.ndarray:
     >>> print(f"{float(sigmoid_second(-1.0)):+.6f}")
     +0.090858
 
-    Explained in: Chapter 2, "Properties of σ'" (the inflection point).
+    Explained in: Chapter 5, "The second derivative and the inflection point
+    of σ".
     """
     x, dtype = _as_input(x)
     if x.dtype.kind == "f":

@@ -39,14 +39,16 @@ def central_difference(f: Callable, x: ArrayLike, h: float | None = None) -> np.
     """Return the central-difference estimate (f(x + h) − f(x − h)) / (2h), elementwise.
 
     The error is O(h²) from truncation plus O(ε/h) from rounding, smallest
-    near h ≈ ε^(1/3) ≈ 6e−6 for |x| ≈ 1.  The default step is
-    ε^(1/3)·max(1, |x|), which scales that optimum with x.
+    near h ≈ ε^(1/3) ≈ 6e−6 when |f| and |f‴| are of order 1.  The default
+    step is ε^(1/3)·max(1, |x|), which scales that optimum with x (x ± h is
+    rounded to floats about ε|x| apart).
 
     >>> from sigmoid_course import sigmoid
     >>> print(f"{float(central_difference(sigmoid, 0.0)):.10f}")
     0.2500000000
 
-    Explained in: Chapter 2, "Checking the formula numerically".
+    Explained in: Chapter 2, "Checking the formula numerically"; the step in
+    Chapter 7, "The step h: a U-shaped error".
     """
     check_callable(f)
     x, dtype = as_numeric_array(x, allow_complex=False)
@@ -88,10 +90,13 @@ def complex_step_derivative(f: Callable, x: ArrayLike, h: float = 1e-20) -> np.n
     return as_result(value.imag / step, dtype)
 
 
-# Central-difference stencils: (offsets in units of h, weights, divisor of h).
+# Central-difference stencils: the offsets k (in units of h) of the symmetric
+# pairs L(p + kh), L(p − kh), the weight of each pair's difference, and the
+# divisor of h.  Differencing each pair first makes a loss that does not
+# change give exactly 0 (−L + 8L − 8L + L, summed left to right, does not).
 _STENCILS = {
-    2: ((1.0, -1.0), (1.0, -1.0), 2.0),
-    4: ((2.0, 1.0, -1.0, -2.0), (-1.0, 8.0, -8.0, 1.0), 12.0),
+    2: ((1.0,), (1.0,), 2.0),
+    4: ((1.0, 2.0), (8.0, -1.0), 12.0),
 }
 _DEFAULT_STEP = {2: 1e-5, 4: 1e-3}
 
@@ -101,18 +106,28 @@ def numerical_gradient(
     arrays: Sequence[np.ndarray],
     h: float | None = None,
     order: int = 4,
+    *,
+    stacked: bool = False,
 ) -> list[np.ndarray]:
     """Return finite-difference gradients of ``loss()`` with respect to each array.
 
     ``order=4`` (the default) uses the fourth-order central difference
-    (−L(p + 2h) + 8L(p + h) − 8L(p − h) + L(p − 2h)) / (12h), with h = 1e−3 by
-    default.  Its truncation error is O(h⁴) and its rounding error about
-    ε·|L|/h, which leaves an absolute error near 1e−13: roughly a hundred times
-    smaller than ``order=2``, the two-point (L(p + h) − L(p − h)) / (2h) with
-    its usual step h = 1e−5.  ``loss`` takes no arguments and reads the arrays
-    (float64), which are perturbed in place one element at a time and
-    restored afterwards, even if ``loss`` raises.  Two or four loss
-    evaluations per parameter: use it to check, not to train.
+    (8[L(p + h) − L(p − h)] − [L(p + 2h) − L(p − 2h)]) / (12h), with h = 1e−3
+    by default; ``order=2`` the two-point (L(p + h) − L(p − h)) / (2h), with
+    CS231n's customary h = 1e−5 by default.  Each symmetric pair is
+    differenced first, so a parameter the loss does not depend on gets a
+    gradient of exactly 0.  The truncation errors are O(h⁴)
+    and O(h²), the rounding error of both about ε·|L|/h.  ``loss`` takes no
+    arguments and reads the arrays (float64), which are perturbed in place one
+    element at a time and restored afterwards, even if ``loss`` raises.  Two
+    or four loss evaluations per parameter: use it to check, not to train.
+
+    With ``stacked=True`` the first axis of every array indexes independent
+    problems (a stack of networks, one per seed) and ``loss()`` returns one
+    value per problem, shape ``(S,)``: element ``[s, ...]`` of each array is
+    perturbed for all s at once, so S gradients cost the loss evaluations of
+    one, and slice s of the result equals, bit for bit, the gradient of
+    problem s computed alone.
 
     >>> w = np.array([1.0, 2.0])
     >>> cube = lambda: float(np.sum(w ** 3))
@@ -120,14 +135,21 @@ def numerical_gradient(
     [[3.0, 12.0]]
     >>> [g.round(6).tolist() for g in numerical_gradient(cube, [w], order=2)]
     [[3.0, 12.0]]
+    >>> stack = np.array([[1.0, 2.0], [3.0, 4.0]])  # two problems, one per row
+    >>> numerical_gradient(lambda: np.sum(stack ** 2, axis=1), [stack],
+    ...                    stacked=True)[0].round(9).tolist()
+    [[2.0, 4.0], [6.0, 8.0]]
 
-    Explained in: Chapter 3, "Gradient checking".
+    Explained in: Chapter 3, "Checking the gradient"; Chapter 7, "Stencils:
+    two-point and four-point".
     """
     check_callable(loss, "loss")
     if isinstance(order, bool) or order not in _STENCILS:
         raise ValueError(f"order must be 2 or 4, got {order!r}")
     step = _check_step(_DEFAULT_STEP[order] if h is None else h)
     offsets, weights, divisor = _STENCILS[order]
+    if not isinstance(stacked, bool):
+        raise TypeError(f"stacked must be True or False, got {type(stacked).__name__}")
     if isinstance(arrays, np.ndarray) or not isinstance(arrays, Sequence):
         raise TypeError(
             f"arrays must be a list of the numpy arrays that loss() reads, "
@@ -146,26 +168,58 @@ def numerical_gradient(
                 f"arrays[{k}] must be writeable (it is perturbed in place), got a "
                 "read-only array"
             )
+    problems = _stack_size(arrays) if stacked else None
     grads = []
     for k, array in enumerate(arrays):
         grad = np.zeros_like(array)
-        for index in np.ndindex(array.shape):
-            original = array[index]
+        for index in np.ndindex(array.shape[1:] if stacked else array.shape):
+            where = (slice(None), *index) if stacked else index
+            original = array[where].copy() if stacked else array[where]
             values = []
             try:
                 for offset in offsets:
-                    array[index] = original + offset * step
-                    values.append(float(loss()))
+                    for sign in (1.0, -1.0):
+                        array[where] = original + sign * offset * step
+                        values.append(_loss_value(loss, problems))
             finally:  # a loss that raises must not leave the parameter perturbed
-                array[index] = original
-            if not all(np.isfinite(values)):
+                array[where] = original
+            if not all(np.all(np.isfinite(v)) for v in values):
                 raise ValueError(
                     f"loss() must return finite values, got {values} around "
                     f"arrays[{k}][{index}]"
                 )
-            grad[index] = sum(w * v for w, v in zip(weights, values)) / (divisor * step)
+            # values holds L(p + kh), L(p − kh) for each offset k in turn.
+            total = 0.0
+            for j, weight in enumerate(weights):
+                total = total + weight * (values[2 * j] - values[2 * j + 1])
+            grad[where] = total / (divisor * step)
         grads.append(grad)
     return grads
+
+
+def _stack_size(arrays: Sequence[np.ndarray]) -> int:
+    """The common length S of the arrays' first axis (a stack of S problems)."""
+    sizes = {array.shape[0] if array.ndim else 0 for array in arrays}
+    if not arrays or len(sizes) != 1 or 0 in sizes:
+        shapes = [array.shape for array in arrays]
+        raise ValueError(
+            "arrays must share a first axis of at least one problem when stacked=True, "
+            f"got shapes {shapes}"
+        )
+    return sizes.pop()
+
+
+def _loss_value(loss: Callable, problems: int | None):
+    """One evaluation of ``loss()``: a float, or S floats for a stack of S problems."""
+    if problems is None:
+        return float(loss())
+    value = np.asarray(loss(), dtype=np.float64)
+    if value.shape != (problems,):
+        raise ValueError(
+            f"loss() must return one value per problem, shape ({problems},), when "
+            f"stacked=True, got shape {value.shape}"
+        )
+    return value
 
 
 def relative_error(
@@ -173,8 +227,8 @@ def relative_error(
 ) -> float:
     """Return max |a − n| / max(|a|, |n|, floor) over all elements (0 where all are 0).
 
-    The measure used by gradient checks: below about 1e−7 the analytic
-    gradient is right; above 1e−2 it is almost certainly wrong (CS231n).
+    CS231n's measure for gradient checks, which reads 1e−7 or less as
+    "you should be happy" and above 1e−2 as "probably wrong".
     A component far smaller than the rounding noise of the numerical estimate
     has a meaningless relative error; ``floor`` compares such components in
     absolute terms instead (|a − n| ≤ floor × the reported error).  NaN or
@@ -184,7 +238,8 @@ def relative_error(
     >>> print(f"{relative_error([1.0, 0.0], [1.0 + 1e-9, 0.0]):.1e}")
     1.0e-09
 
-    Explained in: Chapter 3, "Gradient checking".
+    Explained in: Chapter 3, "Checking the gradient"; Chapter 7, "Reading the
+    relative error".
     """
     # A NaN would compare as "no error" below (NaN > 0 is False), so a broken gradient
     # would pass:

@@ -136,10 +136,15 @@ def sigmoid_neuron(w: ArrayLike, x: ArrayLike) -> NeuronGradients:
 
     The backward pass needs no exponential at all: σ'(z) = f(1 − f) is
     computed from the output f stored by the forward pass, one subtraction
-    and one multiplication.  ``steps`` holds that single gate.  The price is
-    the right tail: once f rounds to 1 (z ≥ 36.74) f(1 − f) is 0 instead of
-    about e^(−z), the cancellation of Chapter 2, where
-    :func:`~sigmoid_course.activations.sigmoid_prime` stays accurate.
+    and one multiplication.  ``steps`` holds that single gate.  It trades
+    one tail for the other.  In the left tail it stays accurate where the
+    gate-by-gate graph of :func:`sigmoid_neuron_by_gates` overflows.  In the
+    right tail f(1 − f) loses relative accuracy as f nears 1, because f was
+    rounded before 1 − f was formed (relative error 1.8e−8 at z = 20, 1.7e−4
+    at z = 30), and once f rounds to 1, from z = 54 ln 2 ≈ 37.43 for the
+    package's sigmoid, it is 0 instead of about e^(−z); the gate-by-gate
+    graph and :func:`~sigmoid_course.activations.sigmoid_prime` keep their
+    digits there (the cancellation of Chapter 6).
 
     >>> r = sigmoid_neuron([2.0, -3.0, -3.0], [-1.0, -2.0])
     >>> signed = lambda values: " ".join(f"{v:+.6f}" for v in values)

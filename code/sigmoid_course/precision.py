@@ -72,7 +72,8 @@ def sigmoid_prime_reference(x: ArrayLike) -> np.ndarray:
     >>> str(sigmoid_prime_reference(0.0)[()])
     '0.25'
 
-    Explained in: Chapter 6, "Floating-point numbers".
+    Explained in: Chapter 2, "Checking the formula numerically"; Chapter 6,
+    "Floating-point numbers".
     """
 
     def formula(d):
