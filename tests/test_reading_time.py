@@ -94,6 +94,20 @@ def test_measure_leaves_out_exercises_references_self_checks_and_markup():
     assert (m.words, m.code_lines, m.output_lines) == (6, 0, 1)
 
 
+def test_printed_lines_do_not_depend_on_how_the_kernel_chunked_them():
+    # One print of two lines, as the kernel may deliver it: in one chunk, or in
+    # three ("a" and "b" with their newlines split off).  The book shows both as
+    # the same two lines.
+    def chunks(*texts):
+        return [{"output_type": "stream", "name": "stdout", "text": t} for t in texts]
+
+    whole = reading_time.measure_notebook({"cells": [_code("", chunks("a\nb\n"))]})
+    split = reading_time.measure_notebook(
+        {"cells": [_code("", chunks("a\n", "b", "\n"))]}
+    )
+    assert whole.output_lines == split.output_lines == 2
+
+
 def test_figures_and_widgets_count_no_lines():
     figure = {
         "output_type": "display_data",
