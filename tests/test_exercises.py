@@ -298,6 +298,23 @@ def test_s_times_one_minus_s_fails_from_x_20_and_the_quotient_at_minus_710(capsy
     assert "got nan" in _flat(quotient.report)
 
 
+def test_the_quotient_form_returns_0_from_where_its_square_overflows():
+    # Chapter 2's solution of ex-deriv-code: e^(-x)/(1 + e^(-x))^2 is already 0
+    # for x < -354.9, where (1 + e^(-x))^2 > the largest float64, although
+    # sigma'(x) is a normal float64 there (and nan only from -709.78).
+    edge = -math.log(np.finfo(np.float64).max) / 2  # e^(-x) = sqrt(largest float)
+    x = np.linspace(-360.0, -350.0, 1_000_001)
+    with np.errstate(over="ignore"):
+        quotient = np.exp(-x) / (1 + np.exp(-x)) ** 2
+    zero = x[quotient == 0]
+    assert np.all(quotient[x > edge + 1e-9] > 0)
+    assert zero.max() == pytest.approx(edge, abs=2e-5)  # the grid step is 1e-5
+    assert round(edge, 1) == -354.9
+    exact = float(decimal_reference(sigmoid_prime_exact, edge)[()])
+    assert np.finfo(np.float64).tiny < exact < 1e-154
+    assert not np.any(np.isnan(quotient))  # nan needs exp(-x) itself to overflow
+
+
 def neuron_without_sigma_prime(w, x):
     z = w @ np.append(x, 1.0)
     del z  # the forward pass is done, and forgotten

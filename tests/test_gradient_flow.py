@@ -26,10 +26,12 @@ from sigmoid_course import (
     layer_statistics,
     loss_and_grads,
     nielsen_interval_width,
+    predict_proba,
     record_training,
+    sigmoid,
     train,
 )
-from sigmoid_course.gradient_flow import TrainingRecord
+from sigmoid_course.gradient_flow import TrainingRecord, epochs_until
 from sigmoid_course.precision import ulp_error
 
 
@@ -393,7 +395,8 @@ def test_recording_a_stack_makes_each_networks_own_record_bit_for_bit():
             rng=np.random.default_rng(seed + 1), **settings,
         )
         for field in ("losses", "gradient_norms", "accuracy", "mean", "std",
-                      "derivative"):
+                      "derivative", "probe_loss", "output_mean",
+                      "output_weight_norm"):
             np.testing.assert_array_equal(
                 getattr(record, field)[s], getattr(single, field), strict=True,
                 err_msg=field,
@@ -456,3 +459,173 @@ def test_measurements_of_a_stack_in_chunks_are_each_networks_bit_for_bit():
             np.testing.assert_array_equal(
                 getattr(record, field)[s], getattr(single, field), strict=True
             )
+
+
+# ---- the output unit's record, and epochs_until ----------------------------------
+
+
+def test_record_follows_the_output_unit_with_loss_mean_prediction_and_weights():
+    # The reference: a train callback that measures with the public functions.
+    X, y, params, settings = _small_run()
+    X_probe, y_probe = X[:10], y[:10]
+    record = record_training(params, X, y, rng=np.random.default_rng(2),
+                             X_probe=X_probe, y_probe=y_probe, **settings)
+    seen = []
+
+    def measure(epoch, current):
+        loss, _ = loss_and_grads(current, X_probe, y_probe, "tanh")
+        p = predict_proba(current, X_probe, "tanh")
+        seen.append((loss, p.mean(), np.linalg.norm(current[-1][0])))
+
+    train(params, X, y, rng=np.random.default_rng(2), callback=measure, **settings)
+    loss, mean, norm = np.array(seen).T
+    np.testing.assert_allclose(record.probe_loss, loss, rtol=1e-13)
+    np.testing.assert_allclose(record.output_mean, mean, rtol=1e-13)
+    np.testing.assert_allclose(record.output_weight_norm, norm, rtol=1e-13)
+    assert record.probe_loss.shape == record.accuracy.shape == (5,)
+
+
+def _first(values, test):
+    """The first index whose value passes test, inf if none does."""
+    hits = np.flatnonzero(test(np.asarray(values)))
+    return float(hits[0]) if hits.size else np.inf
+
+
+def _moons_stack(seeds, sizes=(2, 6, 6, 1)):
+    from sigmoid_course import two_moons
+
+    X, y = two_moons(60, 0.2, np.random.default_rng(0))
+    return X, y, init_params_stack(list(sizes), seeds, "xavier")
+
+
+@pytest.mark.parametrize("criterion", ["accuracy", "loss"])
+def test_epochs_until_is_the_first_epoch_a_plain_training_run_gets_there(criterion):
+    # Reference: each network trained alone by train, measured by its callback.
+    seeds = [0, 3, 5, 8]
+    X, y, stack = _moons_stack(seeds)
+    level = {"accuracy": 0.85, "loss": 0.4}[criterion]
+    settings = dict(learning_rate=0.5, batch_size=8)
+    found = epochs_until(stack, X, y, max_epochs=60, **{criterion: level},
+                         rng=[np.random.default_rng(s + 1) for s in seeds],
+                         **settings)
+    for s, seed in enumerate(seeds):
+        seen = []
+
+        def measure(epoch, current, seen=seen):
+            seen.append(accuracy(current, X, y) if criterion == "accuracy"
+                        else loss_and_grads(current, X, y)[0])
+
+        train(init_params(
+            [2, 6, 6, 1], np.random.default_rng(seed), "xavier"), X, y,
+            epochs=60, rng=np.random.default_rng(seed + 1), callback=measure,
+            **settings)
+        test = (lambda v: v >= level) if criterion == "accuracy" else (
+            lambda v: v < level)
+        assert found[s] == _first(seen, test)
+    assert np.isfinite(found).sum() >= 2  # the levels are reached, not all inf
+
+
+def test_epochs_until_gives_each_network_the_epoch_it_gets_alone():
+    seeds = range(6)
+    X, y, stack = _moons_stack(seeds)
+    settings = dict(accuracy=0.85, learning_rate=0.5, batch_size=8, max_epochs=40)
+    together = epochs_until(stack, X, y, **settings,
+                            rng=[np.random.default_rng(s + 1) for s in seeds])
+    for s in seeds:
+        alone = epochs_until([(W[s], b[s]) for W, b in stack], X, y, **settings,
+                             rng=np.random.default_rng(s + 1))
+        assert isinstance(alone, float) and alone == together[s]
+    assert len(set(together.tolist())) > 1  # the networks leave at different epochs
+
+
+def test_epochs_until_is_inf_when_the_level_is_not_reached_in_time():
+    X, y, stack = _moons_stack([0, 1])
+    found = epochs_until(stack, X, y, accuracy=1.0, max_epochs=3, learning_rate=0.1,
+                         batch_size=8, rng=[np.random.default_rng(s) for s in (1, 2)])
+    np.testing.assert_array_equal(found, [np.inf, np.inf])
+    generators = [np.random.default_rng(s) for s in (1, 2)]
+    at_start = epochs_until(stack, X, y, loss=10.0, max_epochs=0, learning_rate=0.1,
+                            batch_size=8, rng=generators)
+    np.testing.assert_array_equal(at_start, [0.0, 0.0])
+
+
+def _full_batch_epochs(params, X, y, level, epochs, eta, scale=1.0, top=None):
+    """Full-batch gradient descent on a sigmoid network, written out: hidden units
+    scale * sigma(z), and the top hidden layer's slope replaced by `top` in the
+    backward pass if given. Returns the first epoch with loss below level."""
+    params = [(W.copy(), b.copy()) for W, b in params]
+    for epoch in range(epochs + 1):
+        A, Z = [X], []
+        for W, b in params[:-1]:
+            Z.append(A[-1] @ W + b)
+            A.append(scale * 0.5 * (1 + np.tanh(Z[-1] / 2)))  # scale * sigma
+        logit = A[-1] @ params[-1][0] + params[-1][1]
+        p = 0.5 * (1 + np.tanh(logit / 2))
+        loss = np.mean(np.logaddexp(0, logit) - y * logit)
+        if loss < level:
+            return float(epoch)
+        delta = (p - y) / len(y)
+        grads = []
+        for k in range(len(params) - 1, -1, -1):
+            grads.append((A[k].T @ delta, delta.sum(axis=0)))
+            if k > 0:
+                s = A[k] / scale
+                slope = scale * s * (1 - s)
+                if top is not None and k == len(params) - 1:
+                    slope = np.full_like(slope, top)
+                delta = (delta @ params[k][0].T) * slope
+        for (W, b), (dW, db) in zip(params, grads[::-1]):
+            W -= eta * dW
+            b -= eta * db
+    return np.inf
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("scale, top", [(4.0, None), (1.0, 0.25), (1.0, 1.0)])
+def test_epochs_until_controls_match_a_backward_pass_written_out(seed, scale, top):
+    X, y, stack = _moons_stack([seed])
+    one = [(W[0], b[0]) for W, b in stack]
+    if scale != 1.0:  # the 4-sigma twin: weights above the hidden units / scale
+        one = [one[0], *[(W / scale, b) for W, b in one[1:]]]
+    level = 0.33
+    expected = _full_batch_epochs(one, X, y, level, 300, eta=1.0, scale=scale, top=top)
+    found = epochs_until(one, X, y, loss=level, max_epochs=300, learning_rate=1.0,
+                         batch_size=len(y), rng=np.random.default_rng(0),
+                         hidden_scale=scale, top_slope=top)
+    assert np.isfinite(expected) and found == expected
+
+
+def test_the_4_sigma_twin_computes_the_same_logits():
+    X, y, stack = _moons_stack([0, 1, 2])
+    twin = [stack[0], *[(W / 4, b) for W, b in stack[1:]]]
+    a = X
+    for W, b in twin[:-1]:
+        a = 4 * sigmoid(a @ W + b[:, None, :])
+    logits = a @ twin[-1][0] + twin[-1][1][:, None, :]
+    np.testing.assert_array_equal(logits, forward(stack, X)[0])
+
+
+@pytest.mark.parametrize(
+    "change, error, message",
+    [
+        ({}, ValueError, "give accuracy .* or loss .*, not neither"),
+        ({"accuracy": 0.9, "loss": 0.1}, ValueError, "not both"),
+        ({"accuracy": 1.5}, ValueError, r"accuracy must be a fraction in \(0, 1\]"),
+        ({"accuracy": 0.0}, ValueError, "accuracy must be a positive"),
+        ({"loss": -1.0}, ValueError, "loss must be a positive"),
+        ({"accuracy": 0.9, "hidden_scale": 0.0}, ValueError, "hidden_scale must be"),
+        ({"accuracy": 0.9, "top_slope": -0.25}, ValueError, "top_slope must be"),
+        ({"accuracy": 0.9, "top_slope": "1/4"}, TypeError, "top_slope must be"),
+        ({"accuracy": 0.9, "X_probe": np.zeros((3, 2))}, ValueError,
+         "both X_probe and y_probe"),
+        ({"accuracy": 0.9, "max_epochs": -1}, ValueError, "max_epochs must be"),
+        ({"accuracy": 0.9, "rng": None}, TypeError, "rng"),
+    ],
+)
+def test_epochs_until_rejects_bad_arguments(change, error, message):
+    X, y, stack = _moons_stack([0, 1])
+    arguments = dict(max_epochs=5, learning_rate=0.1, batch_size=8,
+                     rng=[np.random.default_rng(s) for s in (1, 2)])
+    arguments.update(change)
+    with pytest.raises(error, match=message):
+        epochs_until(stack, X, y, **arguments)

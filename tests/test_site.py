@@ -34,6 +34,7 @@ import pytest
 
 from browser import offline_context, watch
 from notebooks import ROOT, toc_notebooks
+from sigmoid_course.widgets import NETWORKS
 
 SITE = ROOT / "_build" / "html"
 AXE_JS = ROOT / "_build" / "vendor" / "axe.min.js"
@@ -667,8 +668,9 @@ SHOWS = {
         ("layers", int(v)),
         ("alt", f"each of the {v} hidden layer"),
     ],
-    "activation": lambda v: [("alt", f"of a {v} network")],
-    "initialisation": lambda v: [("alt", f"with {v} initialisation")],
+    "network": lambda v: [
+        ("alt", "of a {} network with {} initialisation".format(*NETWORKS[v]))
+    ],
 }
 
 _CONTROLS = """explorer => Array.from(

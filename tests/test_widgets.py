@@ -162,34 +162,38 @@ def test_tangent_explorer_offers_x0_from_minus_6_to_6(stub_frames):
     assert stack.children[8].value == repr(("draw_tangent", (), {"x0": -2.0}))
 
 
-def test_gradient_norm_explorer_draws_every_depth_activation_and_initialisation(
-    stub_frames,
-):
+def test_gradient_norm_explorer_draws_every_depth_and_network(stub_frames):
     X, y = gaussian_clusters(50, np.random.default_rng(0))
-    box = gradient_norm_explorer(
-        X, y, depth=6, activation="tanh", init="xavier", seed=5
-    )
-    depth, activation, init = box.children[0].children
-    assert [c.description for c in (depth, activation, init)] == [
-        "hidden layers",
-        "activation",
-        "initialisation",
-    ]
-    assert [c.value for c in (depth, activation, init)] == [6, "tanh", "xavier"]
-    assert set(activation.options) == set(ACTIVATIONS)
-    assert list(init.options) == list(INITIALISERS)
+    box = gradient_norm_explorer(X, y, depth=6, network="tanh, Xavier", seed=5)
+    depth, network = box.children[0].children
+    assert [c.description for c in (depth, network)] == ["hidden layers", "network"]
+    assert [c.value for c in (depth, network)] == [6, "tanh, Xavier"]
+    assert [v for _, v in depth.options] == [2, 3, 4, 6, 8, 10]
+    assert list(network.options) == list(W.NETWORKS)
     outer = box.children[1]
-    i, j, k = W.DEPTHS.index(6), activation.index, init.index
-    assert (
-        outer.selected_index,
-        outer.children[i].selected_index,
-        outer.children[i].children[j].selected_index,
-    ) == (i, j, k)
-    drawn = _frame_at(outer, (i, j, k)).value
-    assert drawn.startswith(
-        "('draw_gradient_norms', (6, 'tanh', 'xavier'), {'X': array("
-    )
-    assert drawn.endswith("'seed': 5})")
+    i, j = W.DEPTHS.index(6), network.index
+    assert (outer.selected_index, outer.children[i].selected_index) == (i, j)
+    for a, d in enumerate(W.DEPTHS):
+        for b, name in enumerate(W.NETWORKS):
+            drawn = _frame_at(outer, (a, b)).value
+            activation, init = W.NETWORKS[name]
+            drawn_for = f"({d}, '{activation}', '{init}')"
+            assert drawn.startswith(f"('draw_gradient_norms', {drawn_for}, {{'X': ")
+            assert drawn.endswith("'seed': 5})")
+
+
+def test_the_explorer_offers_each_activation_with_its_own_initialisation():
+    # The networks Chapter 4 compares, and the large N(0, 1) weights of Nielsen's
+    # early chapters: every name maps to a known activation and initialisation.
+    assert W.NETWORKS == {
+        "sigmoid, standard": ("sigmoid", "uniform_fan_in"),
+        "sigmoid, Xavier": ("sigmoid", "xavier"),
+        "sigmoid, 4 × Xavier": ("sigmoid", "xavier_sigmoid"),
+        "sigmoid, N(0, 1)": ("sigmoid", "unit_normal"),
+        "tanh, Xavier": ("tanh", "xavier"),
+        "ReLU, He": ("relu", "he"),
+    }
+    assert all(a in ACTIVATIONS and i in INITIALISERS for a, i in W.NETWORKS.values())
 
 
 @pytest.mark.parametrize(
@@ -243,7 +247,7 @@ def test_tangent_explorer_rejects_values_it_does_not_offer(x0, error, message):
         (
             {"depth": 5},
             ValueError,
-            "depth must be one of the explorer's values 1, 2, 3, 4, 6, 8, 10, got 5",
+            "depth must be one of the explorer's values 2, 3, 4, 6, 8, 10, got 5",
         ),
         (
             {"depth": 2.0},
@@ -251,16 +255,11 @@ def test_tangent_explorer_rejects_values_it_does_not_offer(x0, error, message):
             "depth must be an integer of at least 1, got float",
         ),
         (
-            {"activation": "linear"},
+            {"network": "sigmoid, He"},
             ValueError,
-            "activation must be one of 'relu', 'sigmoid', 'tanh'",
+            "network must be one of 'sigmoid, standard', .*, got 'sigmoid, He'",
         ),
-        ({"activation": None}, TypeError, "activation must be a string, got NoneType"),
-        (
-            {"init": "normal"},
-            ValueError,
-            "init must be one of 'unit_normal', .*, got 'normal'",
-        ),
+        ({"network": None}, TypeError, "network must be a string, got NoneType"),
         ({"seed": -1}, ValueError, "seed must be at least 0, got -1"),
     ],
 )

@@ -18,13 +18,19 @@ is tagged `raises-exception`), and is stored as myst-nb stores it. Only the
 scheduling differs: `--jobs` notebooks at once (default 2, the cores of the
 machines this course is tested on), so that both cores work, the longest
 first (by the cell timings that nbclient stored in the committed notebook when
-it was last executed), so that no long chapter starts last. A chapter that
+it was last executed), so that no long chapter starts last. With more than one
+job, each kernel's BLAS gets one thread (OPENBLAS_NUM_THREADS=1 and its kin):
+two kernels that each spin up a thread per core oversubscribe the machine, and
+OpenBLAS's spinning threads then cost far more CPU than they save (one Chapter 4
+cell took 11 s of CPU with default threads and 1.4 s with one, on a loaded
+machine). A chapter that
 fails prints its traceback and is not stored; the script then exits 1.
 """
 
 import argparse
 import concurrent.futures
 import multiprocessing
+import os
 import sys
 import time
 from datetime import datetime
@@ -34,6 +40,7 @@ import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def recorded_seconds(path):
@@ -81,6 +88,10 @@ def main(argv=None):
     paths = sorted(
         (p.resolve() for p in args.notebooks), key=recorded_seconds, reverse=True
     )
+    if args.jobs > 1:
+        # The kernels inherit this process's environment through the workers.
+        for name in BLAS_THREADS:
+            os.environ.setdefault(name, "1")
     failed = []
     start = time.monotonic()
     # Fresh interpreters for the workers: no state of this process (zmq, the

@@ -98,6 +98,24 @@ def _output_lines(output: dict) -> int:
     return len("".join(data.get("text/plain", "")).splitlines())
 
 
+def _merged_streams(outputs: list) -> list:
+    """The outputs with consecutive chunks of one stream joined, as the book shows
+    them (nb_merge_streams): the kernel's chunking must not change the count."""
+    merged = []
+    for output in outputs:
+        last = merged[-1] if merged else {}
+        if (
+            output.get("output_type") == "stream"
+            and last.get("output_type") == "stream"
+            and last.get("name") == output.get("name")
+        ):
+            text = "".join(last.get("text", "")) + "".join(output.get("text", ""))
+            merged[-1] = {**last, "text": text}
+        else:
+            merged.append(output)
+    return merged
+
+
 def _is_skipped(heading: str) -> bool:
     return heading.strip().lower().startswith(SKIPPED_SECTIONS)
 
@@ -124,7 +142,9 @@ def measure_notebook(notebook: dict) -> Measure:
                 continue
             if not tags & HIDDEN_INPUT_TAGS:
                 code += sum(1 for line in source.splitlines() if line.strip())
-            outputs += sum(_output_lines(o) for o in cell.get("outputs", []))
+            outputs += sum(
+                _output_lines(o) for o in _merged_streams(cell.get("outputs", []))
+            )
     return Measure(words, code, outputs)
 
 

@@ -52,6 +52,7 @@ from .gates import (
 from .gradient_check import gradient_check, gradient_cost
 from .gradient_flow import (
     chain_factors,
+    epochs_until,
     initial_gradient_norms,
     layer_gains,
     layer_statistics,
@@ -97,9 +98,9 @@ from .widgets import (
 __all__ = [
     "ForgetGateGradients",
     "LogisticRegressionFit",
-    "forget_gate_gradients",
     "SeedSummary",
     "fit_logistic_regression",
+    "forget_gate_gradients",
     "glu",
     "glu_gradients",
     "log_softmax",
@@ -116,6 +117,7 @@ __all__ = [
     "central_difference",
     "chain_factors",
     "complex_step_derivative",
+    "epochs_until",
     "forward",
     "gaussian_clusters",
     "gradient_check",

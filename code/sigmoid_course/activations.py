@@ -210,15 +210,16 @@ def sigmoid(x: ArrayLike) -> np.ndarray:
 def sigmoid_prime(x: ArrayLike) -> np.ndarray:
     """Return the derivative σ'(x) = σ(x)·σ(−x) = σ(x)(1 − σ(x)), elementwise.
 
-    Uses σ'(x) = σ(x)·σ(−x), written as e/(1 + e)² with e = exp(−|x|) (the
-    compensated form).  The textbook σ(x)(1 − σ(x)) cancels to 0 once σ(x)
-    rounds to 1: in float64 from x = 53 ln 2 ≈ 36.74 with the one-liner
-    1/(1 + exp(−x)), and from 54 ln 2 ≈ 37.43 with a correctly rounded σ,
-    where the true σ' is about 1.1e−16 and 5.6e−17; it loses relative
-    accuracy long before.  This form, with the rounding of 1 + e compensated
-    for real input, stays within 3 ulp: the largest error found is 2.80 ulp
-    on float64 inputs, and subnormal results are correctly rounded
-    (tests/test_ch6_bounds.py).
+    Computes the compensated form e/(1 + e)² with e = exp(−|x|): equal, as
+    a real function, to the product form σ(x)·σ(−x), but a different
+    computation (Chapter 6 compares the two).  The textbook σ(x)(1 − σ(x))
+    cancels to 0 once σ(x) rounds to 1: in float64 from x = 53 ln 2 ≈ 36.74
+    with the one-liner 1/(1 + exp(−x)), and from 54 ln 2 ≈ 37.43 with a
+    correctly rounded σ, where the true σ' is about 1.1e−16 and 5.6e−17;
+    it loses relative accuracy long before.  This form, with the rounding
+    of 1 + e compensated for real input, stays within 3 ulp: the largest
+    error found is 2.80 ulp on float64 inputs, and subnormal results are
+    correctly rounded (tests/test_ch6_bounds.py).
 
     >>> float(sigmoid_prime(0.0))
     0.25

@@ -43,6 +43,7 @@ from ._arrays import (
 from .activations import sigmoid, sigmoid_prime
 from .network import (
     INITIALISERS,
+    Activation,
     _accuracy_of_logits,
     _check_rng_for,
     _check_X,
@@ -50,6 +51,7 @@ from .network import (
     _checked,
     _hidden_bias_gradient_norms,
     _loss_and_grads,
+    _norms,
     _per_network,
     _train,
     backward,
@@ -57,11 +59,13 @@ from .network import (
     init_params,
     init_params_stack,
 )
+from .neuron import _cross_entropy
 
 __all__ = [
     "LayerStatistics",
     "TrainingRecord",
     "chain_factors",
+    "epochs_until",
     "initial_gradient_norms",
     "layer_gains",
     "layer_statistics",
@@ -273,7 +277,7 @@ def layer_statistics(
 
     For a stack of S networks each array has shape ``(S, hidden layers)``.
 
-    Explained in: Chapter 4, "Saturation".
+    Explained in: Chapter 4, "Exploding layers".
     """
     act, params, X, _ = _checked(params, X, activation, one_output=False)
 
@@ -314,9 +318,13 @@ class TrainingRecord:
     after training), column l is hidden layer l + 1: ``gradient_norms``,
     ``mean``, ``std`` and ``derivative`` have shape ``(epochs + 1, hidden
     layers)``, ``accuracy`` ``(epochs + 1,)`` and ``losses`` (the mean
-    training loss of each epoch) ``(epochs,)``.  For a stack of S networks
-    every array gains a leading axis of length S, one row per network, and
-    ``params`` is the trained stack."""
+    training loss of each epoch) ``(epochs,)``.  The output unit's measurements
+    have shape ``(epochs + 1,)`` like ``accuracy``: ``probe_loss`` (the mean
+    cross-entropy on the probe), ``output_mean`` (the mean predicted
+    probability) and ``output_weight_norm`` (the length ‖W‖ of the output
+    layer's weights), which show a network whose output has become constant.
+    For a stack of S networks every array gains a leading axis of length S,
+    one row per network, and ``params`` is the trained stack."""
 
     params: list
     losses: np.ndarray
@@ -325,6 +333,9 @@ class TrainingRecord:
     mean: np.ndarray
     std: np.ndarray
     derivative: np.ndarray
+    probe_loss: np.ndarray | None = None
+    output_mean: np.ndarray | None = None
+    output_weight_norm: np.ndarray | None = None
 
     def epochs_to(self, level: float):
         """Return the first epoch after which the probe accuracy is at least ``level``.
@@ -352,6 +363,25 @@ class TrainingRecord:
             return int(where[0]) if where.size else None
         first = np.argmax(reached, axis=-1).astype(np.float64)
         return np.where(reached.any(axis=-1), first, np.inf)
+
+
+def _checked_run(params, X, y, activation, X_probe, y_probe, learning_rate,
+                 batch_size, rng):
+    """The checks of a measured training run: the network and data as
+    :func:`sigmoid_course.network.train` checks them, and the probe (default:
+    all of X, y)."""
+    if (X_probe is None) != (y_probe is None):
+        raise ValueError("give both X_probe and y_probe, or neither")
+    act, params, X, y = _checked(params, X, activation, y)
+    if X_probe is None:
+        X_probe, y_probe = X, y
+    else:
+        X_probe = _check_X(params, X_probe)
+        y_probe = _check_y(params, X_probe, y_probe)
+    learning_rate = check_scalar(learning_rate, "learning_rate", "positive")
+    batch_size = check_count(batch_size, "batch_size", 1)
+    rng = _check_rng_for(params, rng)
+    return act, params, X, y, X_probe, y_probe, learning_rate, batch_size, rng
 
 
 def record_training(
@@ -400,31 +430,27 @@ def record_training(
     >>> record.gradient_norms.shape, record.accuracy.shape, record.losses.shape
     ((20, 4, 2), (20, 4), (20, 3))
 
-    Explained in: Chapter 4, "Learning speed per layer" and "Saturation".
+    Explained in: Chapter 8, "Saturation of the top hidden layer".
     """
-    if (X_probe is None) != (y_probe is None):
-        raise ValueError("give both X_probe and y_probe, or neither")
-    act, params, X, y = _checked(params, X, activation, y)
-    if X_probe is None:
-        X_probe, y_probe = X, y
-    else:
-        X_probe = _check_X(params, X_probe)
-        y_probe = _check_y(params, X_probe, y_probe)
-    learning_rate = check_scalar(learning_rate, "learning_rate", "positive")
+    act, params, X, y, X_probe, y_probe, learning_rate, batch_size, rng = (
+        _checked_run(params, X, y, activation, X_probe, y_probe, learning_rate,
+                     batch_size, rng)
+    )
     epochs = check_count(epochs, "epochs", 0)
-    batch_size = check_count(batch_size, "batch_size", 1)
-    rng = _check_rng_for(params, rng)
     rows = []
 
     def probe(params, X, y):
         # One forward pass on the probe serves the gradient, the accuracy and the
         # statistics.
         logits, zs, layer_inputs = feedforward(params, X, act)
-        _, grads = backward(params, logits, zs, layer_inputs, y, act)
+        loss, grads = backward(params, logits, zs, layer_inputs, y, act)
         return (
             _hidden_bias_gradient_norms(grads),
             _accuracy_of_logits(logits, y),
             *_layer_statistics(params, zs, layer_inputs, act),
+            loss,
+            sigmoid(logits).mean(axis=(-2, -1)),
+            _norms(params[-1][0][..., 0]),
         )
 
     def measure(epoch: int, current) -> None:
@@ -435,8 +461,162 @@ def record_training(
     )
     # Rows are epochs; a stack's networks come first: (S, epochs + 1, ...).
     stacked = params[0][0].ndim == 3
-    norms, accuracies, means, stds, derivatives = (
+    columns = [
         np.moveaxis(np.array(column), 0, 1) if stacked else np.array(column)
         for column in zip(*rows)
+    ]
+    return TrainingRecord(final, losses, *columns)
+
+
+# ---- how long a run takes, and the controls of Chapter 8 ---------------------------
+
+
+def _scaled(act: Activation, scale: float) -> Activation:
+    """The activation scale·f(z): forward scale·f, derivative scale·f' from its
+    output (a/scale is f's own output)."""
+    return Activation(
+        f"{scale:g} {act.name}",
+        lambda z: scale * act.forward(z),
+        lambda z, a: scale * act.derivative(z, a / scale),
     )
-    return TrainingRecord(final, losses, norms, accuracies, means, stds, derivatives)
+
+
+class _TopSlope:
+    """``act`` in the forward pass; in the backward pass the top hidden layer's
+    derivative is the constant ``slope``, every other layer's is ``act``'s.
+
+    :func:`sigmoid_course.network.feedforward` applies ``forward`` to the hidden
+    layers in order, from the first to the top, and
+    :func:`sigmoid_course.network.backward` passes each layer's own stored
+    pre-activation to ``derivative``.  So the last array ``forward`` received
+    is the top hidden layer's pre-activation, and ``derivative`` recognises it
+    by identity (not by value).  The object is made and used by
+    :func:`epochs_until` only, which never asks it for layer statistics.
+    """
+
+    def __init__(self, act: Activation, slope: float):
+        self.name = f"{act.name}, slope {slope:g} in the top hidden layer's backward"
+        self._act, self._slope, self._top = act, slope, None
+
+    def forward(self, z):
+        self._top = z
+        return self._act.forward(z)
+
+    def derivative(self, z, a):
+        if z is self._top:
+            return np.full_like(a, self._slope)
+        return self._act.derivative(z, a)
+
+
+def _first_epoch_check(accuracy, loss):
+    if (accuracy is None) == (loss is None):
+        raise ValueError(
+            "give accuracy (a level to reach) or loss (a level to fall below), not "
+            + ("both" if accuracy is not None else "neither")
+        )
+    if accuracy is not None:
+        level = check_scalar(accuracy, "accuracy", "positive")
+        if level > 1:
+            raise ValueError(f"accuracy must be a fraction in (0, 1], got {accuracy!r}")
+        return "accuracy", level
+    return "loss", check_scalar(loss, "loss", "positive")
+
+
+def epochs_until(
+    params,
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    learning_rate: float,
+    max_epochs: int,
+    batch_size: int,
+    rng: np.random.Generator | Sequence[np.random.Generator],
+    activation: str = "sigmoid",
+    accuracy: float | None = None,
+    loss: float | None = None,
+    X_probe: ArrayLike | None = None,
+    y_probe: ArrayLike | None = None,
+    hidden_scale: float = 1.0,
+    top_slope: float | None = None,
+):
+    """Return the first epoch after which a network's probe accuracy reaches
+    ``accuracy`` (or its probe loss falls below ``loss``); ``inf`` if it does
+    not within ``max_epochs``.
+
+    Epoch k counts as :meth:`TrainingRecord.epochs_to` counts it: the probe is
+    measured before every epoch and after the last, so 0 means "already at
+    the start" and k means "after k epochs" of mini-batch training with
+    :func:`sigmoid_course.network.train` (same arguments, same shuffles).  The
+    probe is (``X_probe``, ``y_probe``), by default all of (X, y); ``loss``
+    is its mean cross-entropy.
+
+    A stack of S networks (:func:`sigmoid_course.network.init_params_stack`,
+    ``rng`` a list of S generators) gives an array of S epochs, ready for
+    :func:`sigmoid_course.seeds.summarise`.  A network leaves the stack as
+    soon as it gets there, so a sweep costs the epochs its networks need, not
+    S · ``max_epochs``; each network's run is, bit for bit, the one it makes
+    in the whole stack, because no computation mixes two networks.
+
+    Two controls change the run, for the experiments of Chapter 8:
+
+    - ``hidden_scale`` = k makes every hidden unit output k·f(z) instead of
+      f(z) (k = 4 with the sigmoid: 4σ).  With the next layers' weights
+      divided by k the network computes the same function as before, with
+      a different parametrisation.
+    - ``top_slope`` = c replaces the derivative of the top hidden layer by the
+      constant c in the backward pass only (c = ¼: σ'(0) for every unit of
+      that layer, saturated or not); the forward pass is unchanged.  The
+      updates are then no longer the loss's gradient.
+
+    >>> from sigmoid_course.datasets import gaussian_clusters
+    >>> X, y = gaussian_clusters(200, np.random.default_rng(0))
+    >>> seeds = range(4)
+    >>> stack = init_params_stack([20, 8, 8, 1], seeds, "xavier_sigmoid")
+    >>> epochs_until(stack, X, y, accuracy=0.9, learning_rate=0.5, max_epochs=50,
+    ...              batch_size=10, rng=[np.random.default_rng(s + 1) for s in seeds])
+    array([13., 10.,  8., 14.])
+
+    Explained in: Chapter 4, "Remedies"; Chapter 8, "The 4σ control" and
+    "The σ′ → ¼ control".
+    """
+    kind, level = _first_epoch_check(accuracy, loss)
+    act, params, X, y, X_probe, y_probe, learning_rate, batch_size, rng = (
+        _checked_run(params, X, y, activation, X_probe, y_probe, learning_rate,
+                     batch_size, rng)
+    )
+    max_epochs = check_count(max_epochs, "max_epochs", 0)
+    hidden_scale = check_scalar(hidden_scale, "hidden_scale", "positive")
+    if hidden_scale != 1.0:
+        act = _scaled(act, hidden_scale)
+    if top_slope is not None:
+        act = _TopSlope(act, check_scalar(top_slope, "top_slope", "non-negative"))
+
+    single = params[0][0].ndim == 2
+    if single:  # a stack of one: the same numbers (see init_params_stack)
+        params = [(W[None], b[None]) for W, b in params]
+        rng = [rng]
+    data = [X, y, X_probe, y_probe]  # 2-D: shared; 3-D: one per network
+    result = np.full(len(rng), np.inf)
+    active = np.arange(len(rng))  # the networks still training
+    current = [(W.copy(), b.copy()) for W, b in params]
+    def at_level(params, X, y):  # per network: has it got there?
+        logits = feedforward(params, X, act)[0]
+        if kind == "accuracy":
+            return _accuracy_of_logits(logits, y) >= level
+        return _cross_entropy(logits, y).sum(axis=(-2, -1)) / y.shape[-2] < level
+
+    for epoch in range(max_epochs + 1):
+        reached = _per_network(at_level, current, data[2], data[3])
+        result[active[reached]] = epoch
+        if reached.all() or epoch == max_epochs:
+            break
+        if reached.any():  # the others go on alone
+            keep = ~reached
+            active = active[keep]
+            current = [(W[keep], b[keep]) for W, b in current]
+            rng = [generator for generator, k in zip(rng, keep) if k]
+            data = [M if M.ndim == 2 else M[keep] for M in data]
+        current, _ = _train(
+            current, data[0], data[1], act, learning_rate, 1, batch_size, rng, None
+        )
+    return float(result[0]) if single else result

@@ -739,7 +739,7 @@ def logit_linearity(params, X, activation: str = "sigmoid") -> float:
     >>> print(f"{logit_linearity(line, X):.6f}")
     1.000000
 
-    Explained in: Chapter 8, "Why training pauses".
+    Explained in: Chapter 8, "The two-moons plateau".
     """
     _single_network(params, "logit_linearity")
     logits, _, layer_inputs = forward(params, X, activation)

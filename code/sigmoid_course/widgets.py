@@ -33,7 +33,6 @@ from matplotlib.figure import Figure
 from ._arrays import check_count, check_real
 from .activations import sigmoid, sigmoid_prime
 from .gradient_flow import initial_gradient_norms
-from .network import ACTIVATIONS, INITIALISERS
 from .plotting import COLORS, new_axes
 
 __all__ = [
@@ -50,8 +49,19 @@ STEEPNESS_VALUES = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0)
 CENTRE_VALUES = (-4.0, -3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0)
 #: Chapter 2: tangent points from the left tail to the right tail.
 TANGENT_POINTS = tuple(float(v) for v in np.arange(-6.0, 6.0 + 0.25, 0.5))
-#: Chapter 4: depths from one hidden layer to ten.
-DEPTHS = (1, 2, 3, 4, 6, 8, 10)
+#: Chapter 4: depths from two hidden layers (the first and the last) to ten.
+DEPTHS = (2, 3, 4, 6, 8, 10)
+#: Chapter 4: the networks compared there, an activation with an initialisation
+#: (names of network.ACTIVATIONS and network.INITIALISERS), and the large
+#: N(0, 1) weights and biases of Nielsen's early chapters.
+NETWORKS = {
+    "sigmoid, standard": ("sigmoid", "uniform_fan_in"),
+    "sigmoid, Xavier": ("sigmoid", "xavier"),
+    "sigmoid, 4 × Xavier": ("sigmoid", "xavier_sigmoid"),
+    "sigmoid, N(0, 1)": ("sigmoid", "unit_normal"),
+    "tanh, Xavier": ("tanh", "xavier"),
+    "ReLU, He": ("relu", "he"),
+}
 
 # Colours per frame: 16 keep the antialiased curves and text clean at a
 # quarter of the bytes of matplotlib's full-colour PNG.
@@ -431,24 +441,25 @@ def gradient_norm_explorer(
     X,
     y,
     depth: int = 4,
-    activation: str = "sigmoid",
-    init: str = "uniform_fan_in",
+    network: str = "sigmoid, standard",
     seed: int = 3,
 ) -> widgets.VBox:
-    """Return depth, activation and initialisation controls over per-layer gradients.
+    """Return depth and network controls over each hidden layer's gradient norm.
 
-    The depth slider offers :data:`DEPTHS`; the dropdowns every activation
-    and initialisation of :mod:`sigmoid_course.network`.  All their
-    combinations are drawn ahead of time (half a minute or more).
+    The depth slider offers :data:`DEPTHS`, the dropdown the networks of
+    :data:`NETWORKS` (an activation with an initialisation).  All their
+    combinations are drawn ahead of time, one network per combination,
+    drawn from ``seed``.
 
     >>> from sigmoid_course import two_moons
     >>> X, y = two_moons(64, 0.1, np.random.default_rng(0))
-    >>> len(DEPTHS) * len(ACTIVATIONS) * len(INITIALISERS)  # frames it draws
-    126
-    >>> gradient_norm_explorer(X, y, activation="linear")
+    >>> len(DEPTHS) * len(NETWORKS)  # frames it draws
+    36
+    >>> gradient_norm_explorer(X, y, network="sigmoid, He")
     Traceback (most recent call last):
     ...
-    ValueError: activation must be one of 'relu', 'sigmoid', 'tanh', got 'linear'
+    ValueError: network must be one of 'sigmoid, standard', 'sigmoid, Xavier', \
+'sigmoid, 4 × Xavier', 'sigmoid, N(0, 1)', 'tanh, Xavier', 'ReLU, He', got 'sigmoid, He'
 
     Explained in: Chapter 4, "Explorer".
     """
@@ -458,27 +469,22 @@ def gradient_norm_explorer(
             f"depth must be one of the explorer's values "
             f"{', '.join(map(str, DEPTHS))}, got {depth}"
         )
-    activations, inits = sorted(ACTIVATIONS), list(INITIALISERS)
-    for name, value, options in (
-        ("activation", activation, activations),
-        ("init", init, inits),
-    ):
-        if not isinstance(value, str):
-            raise TypeError(f"{name} must be a string, got {type(value).__name__}")
-        if value not in options:
-            raise ValueError(
-                f"{name} must be one of {', '.join(map(repr, options))}, got {value!r}"
-            )
+    if not isinstance(network, str):
+        raise TypeError(f"network must be a string, got {type(network).__name__}")
+    if network not in NETWORKS:
+        raise ValueError(
+            f"network must be one of {', '.join(map(repr, NETWORKS))}, got {network!r}"
+        )
     seed = check_count(seed, "seed", 0)
 
-    def frame(depth, activation, init):
+    def frame(depth, network):
+        activation, init = NETWORKS[network]
         return draw_gradient_norms(depth, activation, init, X=X, y=y, seed=seed)
 
     return make_explorer(
         frame,
         {
             "depth": _options_slider("hidden layers", DEPTHS, depth, "d"),
-            "activation": _dropdown("activation", activations, activation),
-            "init": _dropdown("initialisation", inits, init),
+            "network": _dropdown("network", list(NETWORKS), network),
         },
     )
