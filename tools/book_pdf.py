@@ -176,6 +176,17 @@ LINKS_JS = r"""(site) => {
       moved += 1;
     }
   }
+  // A label on a section, e.g. (fp-framework-thresholds)=, is an empty
+  // <span id> at the top of the section: links to it go to the section.
+  for (const a of document.querySelectorAll('a[href^="#"]')) {
+    const target = document.getElementById(a.getAttribute('href').slice(1));
+    const section = target && target.parentElement;
+    if (target && !target.textContent.trim() && section
+        && section.tagName === 'SECTION' && section.id
+        && section.firstElementChild === target) {
+      a.setAttribute('href', '#' + section.id);
+    }
+  }
   return moved;
 }"""
 
