@@ -19,7 +19,7 @@ import pytest
 from ipywidgets.widgets.widget import _instances
 from ipywidgets.widgets.widget_link import Link
 
-from notebooks import chapter_notebooks, load, run_nbval
+from notebooks import CHAPTERS, chapter_notebooks, load, run_nbval
 from sigmoid_course.selfcheck import (
     ANSWER_KEY,
     BLOCK_CLASS,
@@ -58,8 +58,12 @@ def test_right_and_wrong_make_options_with_their_feedback():
         (lambda: right("", "why"), ValueError),
         (lambda: wrong("0.5", "   "), ValueError),
         (lambda: question("q?", right("a", "y")), ValueError),
-        (lambda: question("q?", *[wrong(str(k), "n") for k in range(5)],
-                          right("5", "y")), ValueError),
+        (
+            lambda: question(
+                "q?", *[wrong(str(k), "n") for k in range(5)], right("5", "y")
+            ),
+            ValueError,
+        ),
         (lambda: question("q?", wrong("a", "n"), wrong("b", "n")), ValueError),
         (lambda: question("q?", right("a", "y"), right("b", "y")), ValueError),
         (lambda: question("q?", right("a", "y"), wrong("a", "n")), ValueError),
@@ -149,8 +153,11 @@ def test_the_display_is_the_widget_an_answer_key_and_questions_without_answers()
 
 def test_text_is_escaped_and_backticks_become_code():
     block = self_check(
-        question("Is `s * (1 - s)` <b>safe</b>?", right("no", "`1 - s` cancels."),
-                 wrong("yes", "x < 0 & x > 0.")),
+        question(
+            "Is `s * (1 - s)` <b>safe</b>?",
+            right("no", "`1 - s` cancels."),
+            wrong("yes", "x < 0 & x > 0."),
+        ),
         _q(),
         title="a & b",
     )
@@ -209,13 +216,15 @@ def test_an_explorer_is_no_self_check():
             {
                 "cell_type": "code",
                 "metadata": {},
-                "outputs": [{"output_type": "display_data",
-                             "data": explorer._repr_mimebundle_()}],
+                "outputs": [
+                    {
+                        "output_type": "display_data",
+                        "data": explorer._repr_mimebundle_(),
+                    }
+                ],
             }
         ],
-        "metadata": {
-            "widgets": {WIDGET_STATE: widgets.Widget.get_manager_state()}
-        },
+        "metadata": {"widgets": {WIDGET_STATE: widgets.Widget.get_manager_state()}},
     }
     assert saved_self_checks(nb) == []
 
@@ -315,3 +324,47 @@ def test_nbval_fails_when_a_saved_answer_key_differs_from_a_re_run(tmp_path):
     result = run_nbval(broken)
     assert result.returncode == 1, result.stdout[-2000:]
     assert "1 failed" in result.stdout
+
+
+# ---- where the core chapters place them ---------------------------------------
+
+_CORE = ["01-sigmoid", "02-derivative", "03-backpropagation", "04-vanishing-gradients"]
+_NOT_TAUGHT = {"Key ideas", "Exercises", "References"}
+
+
+def _core_sections(stem):
+    """[(heading or None before the first, [self-check cell indices], exercise
+    checks)] for each level-2 section of a core chapter, in order."""
+    sections = [[None, [], 0]]
+    for i, cell in enumerate(load(CHAPTERS / f"{stem}.ipynb")["cells"]):
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            for heading in re.findall(r"^## (.+?)\s*$", source, re.M):
+                sections.append([heading, [], 0])
+        elif "self-check" in cell["metadata"].get("tags", []):
+            sections[-1][1].append(i)
+        elif re.search(r"\bEXERCISES\[.*?\.check\(my_\w+\)", source, re.S):
+            sections[-1][2] += 1
+    return sections
+
+
+@pytest.mark.parametrize("stem", _CORE)
+def test_every_core_section_ends_in_a_self_check(stem):
+    sections = _core_sections(stem)
+    taught = [s for s in sections[1:] if s[0] not in _NOT_TAUGHT]
+    assert len(taught) >= 3, [s[0] for s in sections]
+    missing = [s[0] for s in taught if not s[1]]
+    assert not missing, f"{stem}: sections without a self-check: {missing}"
+
+
+@pytest.mark.parametrize("stem", _CORE[1:])
+def test_every_core_chapter_opens_with_a_self_check_on_the_one_before(stem):
+    opening = _core_sections(stem)[0][1]
+    assert opening, f"{stem}: no self-check before its first section"
+    block = next(b for nb, b in SAVED if nb.stem == stem and b.cell == opening[0])
+    assert len(block.questions) >= 2
+
+
+@pytest.mark.parametrize("stem", _CORE)
+def test_every_core_chapter_has_a_checked_code_exercise(stem):
+    assert sum(s[2] for s in _core_sections(stem)) >= 1, stem
