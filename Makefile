@@ -230,10 +230,23 @@ LAB_ARGS ?=
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(LAB_ARGS) chapters/
 
+# Lighthouse for benchmarks/site_speed.py, at the exact versions of its lock
+# file (npm ci), kept out of the site like axe-core.
+LIGHTHOUSE := $(BUILD)/lighthouse/node_modules/.bin/lighthouse
+
+$(LIGHTHOUSE): benchmarks/lighthouse/package.json benchmarks/lighthouse/package-lock.json
+	@command -v npm >/dev/null || { echo "make: Lighthouse is fetched with npm, which is missing (Debian: apt-get install npm)" >&2; exit 1; }
+	rm -rf $(BUILD)/lighthouse && mkdir -p $(BUILD)/lighthouse
+	cp benchmarks/lighthouse/package.json benchmarks/lighthouse/package-lock.json $(BUILD)/lighthouse/
+	cd $(BUILD)/lighthouse && npm ci --silent --no-audit --no-fund
+	touch $@
+
 # Ends with the reading time of every page (tools/reading_time.py).
 # Includes benchmarks/site_budget.py: page weight per chapter, and the time of
-# a full build against a rebuild after one chapter changed (in a temporary copy).
-bench: $(STAMP) $(WIDGETS_JS)
+# a full build against a rebuild after one chapter changed (in a temporary copy);
+# and benchmarks/site_speed.py: every page of the strictly built site under
+# "Slow 4G", and its Lighthouse scores.
+bench: $(STAMP) $(WIDGETS_JS) book-strict $(LIGHTHOUSE)
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
 	@for script in benchmarks/*.py; do [ -e "$$script" ] || continue; $(BIN)/python "$$script" || exit 1; done
 	$(BIN)/python tools/reading_time.py

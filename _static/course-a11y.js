@@ -2,26 +2,123 @@
 (function () {
   "use strict";
 
-  /* A formula wider than its box scrolls inside it (course.css). MathJax is
-     configured to leave formulas out of the tab order (_config.yml), so a box
-     that does scroll gets tabindex="0": the keyboard can then reach and scroll
-     it. Boxes that fit are left out of the tab order. Rechecked on resize. */
-  function markScrollingFormulas() {
-    var boxes = document.querySelectorAll(".bd-content div.math > mjx-container, .bd-content span.math");
-    boxes.forEach(function (box) {
-      var scrolls = box.scrollWidth > box.clientWidth + 1;
-      if (scrolls && box.getAttribute("tabindex") !== "0") {
-        box.dataset.courseTabindex = box.getAttribute("tabindex") || "";
-        box.setAttribute("tabindex", "0");
-      } else if (!scrolls && box.dataset.courseTabindex !== undefined) {
-        if (box.dataset.courseTabindex) {
-          box.setAttribute("tabindex", box.dataset.courseTabindex);
-        } else {
-          box.removeAttribute("tabindex");
-        }
-        delete box.dataset.courseTabindex;
+  /* Boxes that may scroll sideways: display formulas (course.css lets a
+     formula wider than the column scroll in its own box), tables, code and
+     printed output, the explorers' printed lines. One that does scroll
+     becomes a tab stop (MathJax and the theme leave formulas out of the tab
+     order), so that the keyboard can reach and scroll it, and gets
+     .course-scrolls with data-scroll = start | middle | end, which
+     course.css shows as a shadow on the side that has more. An inline
+     formula wider than its line (on a phone) is marked .course-math-wide,
+     which makes it such a box; inline formulas that fit never are.
+     Rechecked on resize and whenever the page changes. */
+  var SCROLLERS = [
+    ".bd-content div.math > mjx-container",
+    ".bd-content span.math.course-math-wide",
+    ".bd-content .pst-scrollable-table-container",
+    ".bd-content pre",
+    ".bd-content .jupyter-widgets pre.explorer-text",
+  ].join(", ");
+
+  // Each pass reads every size it needs first, then changes what must
+  // change, so that the page is laid out once per pass, not once per
+  // formula (a chapter has hundreds).
+  function blockOf(element, blocks) {
+    var line = element.parentElement;
+    while (line && !blocks.has(line)) {
+      if (getComputedStyle(line).display.indexOf("inline") !== 0) {
+        blocks.set(line, line.clientWidth);
+        break;
+      }
+      line = line.parentElement;
+    }
+    return line;
+  }
+
+  function markWideInlineFormulas() {
+    // The room a formula has: the width of the block holding its line (a
+    // table cell grows instead, inside a table that scrolls).
+    var blocks = new Map();
+    var found = [];
+    document.querySelectorAll(".bd-content span.math").forEach(function (span) {
+      var formula = span.firstElementChild;
+      var line = blockOf(span, blocks);
+      if (formula && line) {
+        found.push([span, formula.getBoundingClientRect().width > blocks.get(line) + 1]);
       }
     });
+    found.forEach(function (item) {
+      if (item[0].classList.contains("course-math-wide") !== item[1]) {
+        item[0].classList.toggle("course-math-wide", item[1]);
+      }
+    });
+  }
+
+  function scrollPosition(box) {
+    if (box.scrollLeft <= 1) {
+      return "start";
+    }
+    return box.scrollLeft + box.clientWidth >= box.scrollWidth - 1 ? "end" : "middle";
+  }
+
+  function onScroll(event) {
+    var box = event.currentTarget;
+    box.dataset.scroll = scrollPosition(box);
+  }
+
+  function markScrollingBoxes() {
+    var found = [];
+    document.querySelectorAll(SCROLLERS).forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      found.push([box, scrolls, scrolls ? scrollPosition(box) : null]);
+    });
+    found.forEach(function (item) {
+      var box = item[0];
+      if (item[1]) {
+        if (!box.classList.contains("course-scrolls")) {
+          box.classList.add("course-scrolls");
+          box.addEventListener("scroll", onScroll, {passive: true});
+        }
+        if (box.dataset.scroll !== item[2]) {
+          box.dataset.scroll = item[2];
+        }
+        if (box.getAttribute("tabindex") !== "0") {
+          box.dataset.courseTabindex = box.getAttribute("tabindex") || "";
+          box.setAttribute("tabindex", "0");
+        }
+      } else {
+        if (box.classList.contains("course-scrolls")) {
+          box.classList.remove("course-scrolls");
+          box.removeEventListener("scroll", onScroll);
+          delete box.dataset.scroll;
+        }
+        if (box.dataset.courseTabindex !== undefined) {
+          if (box.dataset.courseTabindex) {
+            box.setAttribute("tabindex", box.dataset.courseTabindex);
+          } else {
+            box.removeAttribute("tabindex");
+          }
+          delete box.dataset.courseTabindex;
+        }
+      }
+    });
+  }
+
+  /* Bootstrap shows a button's tooltip on hover and on focus. A tap on a
+     touch screen is both and neither ends, so the tooltip stayed up (over
+     the search button, for the sidebar toggle). A click hides it. */
+  function hideTooltipOnClick(event) {
+    var target = event.target.closest && event.target.closest('[data-bs-toggle="tooltip"]');
+    var bootstrap = window.bootstrap;
+    if (!target || !bootstrap || !bootstrap.Tooltip) {
+      return;
+    }
+    window.setTimeout(function () {
+      var tooltip = bootstrap.Tooltip.getInstance(target);
+      if (tooltip) {
+        tooltip.hide();
+      }
+    }, 0);
   }
 
   /* The explorers' sliders (ipywidgets' noUiSlider) draw their handle, the
@@ -52,26 +149,50 @@
   }
 
   var pending = false;
+  var observer = null;
+  function pass() {
+    pending = false;
+    nameSliders();
+    markWideInlineFormulas();
+    markScrollingBoxes();
+    if (observer) {
+      observer.takeRecords(); // the changes this pass made itself
+    }
+    // For the tests (tests/test_site.py): the page has been measured once.
+    document.documentElement.dataset.courseMeasured = "yes";
+  }
+
   function schedule() {
     if (!pending) {
       pending = true;
-      window.requestAnimationFrame(function () {
-        pending = false;
-        nameSliders();
-        markScrollingFormulas();
-      });
+      window.requestAnimationFrame(pass);
     }
   }
 
   function start() {
-    new MutationObserver(schedule).observe(document.body, {
+    // Content added (the explorers), and content shown: an opened solution
+    // or menu changes a class or an open attribute.
+    observer = new MutationObserver(schedule);
+    observer.observe(document.body, {
       childList: true, subtree: true, characterData: true,
+      attributes: true, attributeFilter: ["class", "open", "hidden"],
     });
     window.addEventListener("resize", schedule);
-    schedule();
-    var mj = window.MathJax;
-    if (mj && mj.startup && mj.startup.promise) {
-      mj.startup.promise.then(schedule);
+    document.addEventListener("click", hideTooltipOnClick, true);
+    // The first pass once the page is shown and the browser is idle: it
+    // measures every formula, which is nothing the first paint needs.
+    pending = true;
+    var first = function () {
+      if (window.requestIdleCallback) {
+        window.requestIdleCallback(pass, {timeout: 3000});
+      } else {
+        window.setTimeout(pass, 200);
+      }
+    };
+    if (document.readyState === "complete") {
+      first();
+    } else {
+      window.addEventListener("load", first);
     }
   }
 

@@ -49,12 +49,13 @@ def free_port():
         return s.getsockname()[1]
 
 
-def offline_context(browser, origin, width=1280, height=900, dark=False):
+def offline_context(browser, origin, width=1280, height=900, dark=False, **options):
     """A browser context that aborts every request not addressed to `origin`.
 
     Returns the context and the list that collects the URLs it refused, so a
     test can prove that a page needed nothing from the network. `dark` starts
-    the book's theme in dark mode.
+    the book's theme in dark mode; other keyword arguments go to Playwright's
+    new_context (reduced_motion="reduce", has_touch=True, is_mobile=True).
     """
     refused = []
 
@@ -70,7 +71,8 @@ def offline_context(browser, origin, width=1280, height=900, dark=False):
             refused.append(url)
             route.abort()
 
-    context = browser.new_context(viewport={"width": width, "height": height})
+    viewport = {"width": width, "height": height}
+    context = browser.new_context(viewport=viewport, **options)
     context.route("**/*", guard)
     if dark:
         context.add_init_script(

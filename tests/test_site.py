@@ -3,15 +3,26 @@
 `make test-site` builds the book strictly, then these tests serve _build/html
 on 127.0.0.1 and open every page in the system's Chromium with every request
 to another host aborted, so a pass proves the site works without a network:
-MathJax, the widget manager and the search index all come from the site.
+the widget manager and the search index come from the site, the formulas
+are typeset in the HTML.
 
 Only what needs a browser is checked here (tests/test_book.py reads the HTML).
-Every page, at 1280 px and at 390 px, light and dark: no script error, no
-request refused or answered with an error, every equation typeset and none
-clipped, no code cell that needs scrolling at 1280 px, every image loaded and
-the explorers' images described, no serious accessibility violation
-(axe-core). Every explorer: each control, moved with the keyboard and with
-the mouse, changes the figure and the printed text to those of its value.
+Every page, at 1280 px and at 390 px, light and dark: no script error or
+console error, no request refused or answered with an error, every formula
+typeset, none cut off and none a scroll box or a tab stop unless it is wider
+than its column (then it scrolls, shows that it does, and the keyboard
+reaches it), no punctuation wrapped away from its formula, no code cell that
+needs scrolling at 1280 px, every image loaded and the explorers' images
+described, no id used twice, no layout shift (CLS) above 0.1, prev/next links
+that fit, explorer panels that follow dark mode, no serious accessibility
+violation (axe-core). The page's controls: the sidebar toggles open and close
+the chapter list and the page's contents at every width, one header, no
+tooltip left standing after a tap, a focus ring on every control reached by
+Tab, no motion when the reader asks for less. Every explorer: its first
+frame, shown before the widget manager loads, is the one the live explorer
+starts from and takes the same room; each control, moved with the keyboard
+and with the mouse, changes the figure and the printed text to those of its
+value without changing the explorer's size or its fit in the column.
 """
 
 import functools
@@ -75,31 +86,56 @@ AXE_EXCEPTIONS = {
 }
 
 
-# Resolves once MathJax has typeset the page and the widget manager has drawn
-# every explorer (one figure each) and the browser has decoded its images.
+# Resolves once the widget manager has drawn every explorer (one live figure
+# each, its first frame gone: course-explorers.js) and the browser has decoded
+# the images. The manager starts when a reader comes near an explorer: the
+# page is scrolled to the first one, then back to the top. MathJax is
+# awaited if a page loaded it.
 _READY = """async (views) => {
     if (window.MathJax && window.MathJax.startup) {
         await window.MathJax.startup.promise;
     }
+    const still = document.querySelector(
+        '.course-explorer-static, .course-selfcheck-static');
+    if (still) {
+        still.scrollIntoView({block: 'center'});
+    }
     const start = Date.now();
-    while (document.querySelectorAll('img.explorer-figure').length < views) {
+    while (document.querySelectorAll('.widget-subarea img.explorer-figure').length
+               < views
+           || document.querySelector('.course-explorer-pending')) {
         if (Date.now() - start > 60000) { break; }
         await new Promise(done => setTimeout(done, 100));
     }
+    window.scrollTo(0, 0);
     const images = Array.from(document.images);
     await Promise.all(images.map(img => img.complete ? null :
         new Promise(done => {
             img.addEventListener('load', done);
             img.addEventListener('error', done);
         })));
+    // course-a11y.js measures the page once it is idle, then after changes.
+    for (let t = 0; t < 100 && !document.documentElement.dataset.courseMeasured; t++) {
+        await new Promise(done => setTimeout(done, 50));
+    }
     await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
 }"""
 
 
 def _open(context, url):
-    """Open url in a new page of context, ready: (page, errors, failed requests)."""
+    """Open url in a new page of context, ready: (page, errors, failed requests).
+
+    The errors are the exceptions the page's scripts raised and the messages
+    they logged with console.error.
+    """
     page = context.new_page()
     errors, failed = watch(page)
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(f"console.error: {m.text}") if m.type == "error" else None
+        ),
+    )
     page.goto(url, wait_until="load")
     views = page.locator(EXPLORER).count()
     page.evaluate(_READY, views)
@@ -153,41 +189,136 @@ def test_redirect_lands_on_a_page_of_the_book(browser, origin, path):
         context.close()
 
 
-_FACTS = """() => {
+# The room an explorer (its notebook cell) takes: its output's height, and
+# how far any part of it reaches past the right edge of the text column (the
+# article's content box), whether shown, cut off or scrolled out of sight by
+# the widget boxes around it; the printed lines, which scroll in their own
+# box if need be, do not count.
+_ROOM_JS = """cell => {
+    const output = cell.querySelector('.cell_output');
+    const explorer = output.querySelector('.widget-subarea > *') || output;
+    const article = cell.closest('.bd-article');
+    const right = article.getBoundingClientRect().right
+        - parseFloat(getComputedStyle(article).paddingRight);
+    const reach = Math.max(...[explorer, ...explorer.querySelectorAll('*')]
+        .filter(el => !el.parentElement.closest('pre'))
+        .map(el => el.getBoundingClientRect().right));
+    return {height: output.getBoundingClientRect().height, overflow: reach - right};
+}"""
+
+_FACTS = """async () => {
+    const room = """ + _ROOM_JS + """;
+    const scrollsAsLoaded = box => box.scrollWidth > box.clientWidth + 1;
+    const scrollingCode = Array.from(
+            document.querySelectorAll('.bd-content div.cell_input pre'))
+        .filter(scrollsAsLoaded)
+        .map(pre => pre.textContent.split('\\n')
+            .reduce((a, b) => b.length > a.length ? b : a));
+    // Solutions open, as a reader opens them: their formulas count too.
+    document.querySelectorAll('.toggle-hidden')
+        .forEach(e => e.classList.remove('toggle-hidden'));
+    // course-a11y.js measures the page once it is idle, then after changes.
+    for (let t = 0; t < 100 && !document.documentElement.dataset.courseMeasured; t++) {
+        await new Promise(done => setTimeout(done, 50));
+    }
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
     const width = document.documentElement.clientWidth;
     const scrolls = box => box.scrollWidth > box.clientWidth + 1;
+    const scroller = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
     const name = el => (el.querySelector('.eqno') || el).textContent
         .trim().slice(0, 60);
-    const scroller = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
-    const clipped = [], unreachable = [];
-    document.querySelectorAll('.bd-content div.math').forEach(div => {
-        const box = div.querySelector(':scope > mjx-container');
-        if (!box) { return; }
-        if (scrolls(div)) { clipped.push(`${name(div)}: cut by its row`); }
-        if (scrolls(box) && !scroller(box)) {
-            clipped.push(`${name(div)}: wider than its box, which does not scroll`);
+    // A scroll box shows that it scrolls: a scroll bar that takes room, or
+    // the shadow course.css draws on the side that has more.
+    const shows = box => box.offsetHeight > box.clientHeight + 1
+        || getComputedStyle(box).boxShadow !== 'none';
+    const cut = [], unreachable = [], inlineBoxes = [], formulaTabStops = [];
+    const article = document.querySelector('.bd-article') || document.body;
+    document.querySelectorAll('.bd-content mjx-container').forEach(formula => {
+        const box = formula.getBoundingClientRect();
+        if (box.width === 0) { return; }  // not shown (a collapsed contents entry)
+        const label = name(formula.closest('.math') || formula);
+        let within = formula.parentElement;
+        while (within && within !== article && !scroller(within)) {
+            within = within.parentElement;
         }
-        if (div.getBoundingClientRect().right > width + 1) {
-            clipped.push(`${name(div)}: runs past the edge of the page`);
+        if (box.right > width + 1 && (!within || within === article)) {
+            cut.push(`${label}: runs past the edge of the page`);
         }
-        const number = div.querySelector('.eqno');
-        if (number) {
-            const a = number.getBoundingClientRect(), b = box.getBoundingClientRect();
-            if (a.left < b.right - 1 && a.right > b.left + 1) {
-                clipped.push(`${name(div)}: the equation number overlaps the formula`);
+        // Every ancestor that clips: the formula fits it, or the ancestor
+        // scrolls, shows it, and the keyboard reaches it.
+        // (What a box scrolls, it shows: the boxes around see only that.)
+        let left = box.left, right = box.right;
+        for (let el = formula; el && el !== article; el = el.parentElement) {
+            const style = getComputedStyle(el);
+            if (style.overflowX === 'visible') { continue; }
+            const room = el.getBoundingClientRect();
+            if (left < room.left - 1 || right > room.right + 1) {
+                if (!scroller(el)) {
+                    const by = el.tagName.toLowerCase() + '.' + el.className;
+                    cut.push(`${label}: cut by ${by}`);
+                } else {
+                    if (el.tabIndex < 0) { unreachable.push(label); }
+                    if (!shows(el)) {
+                        cut.push(`${label}: scrolls with no sign of it`);
+                    }
+                }
             }
+            left = Math.max(left, room.left);
+            right = Math.min(right, room.right);
         }
-        if (scrolls(box) && box.tabIndex < 0) { unreachable.push(name(div)); }
     });
     document.querySelectorAll('.bd-content span.math').forEach(span => {
-        const text = span.textContent.trim().slice(0, 60);
-        if (scrolls(span) && !scroller(span)) {
-            clipped.push(`inline ${text}: wider than its box, which does not scroll`);
+        if (!span.classList.contains('course-math-wide') && scroller(span)) {
+            inlineBoxes.push(span.textContent.trim().slice(0, 40));
         }
-        if (span.getBoundingClientRect().right > width + 1) {
-            clipped.push(`inline ${text}: runs past the edge of the page`);
+    });
+    // Only a formula that scrolls is a tab stop.
+    document.querySelectorAll('.bd-content .math, .bd-content mjx-container')
+        .forEach(el => {
+            if (el.tabIndex >= 0 && !scrolls(el)) {
+                formulaTabStops.push(el.textContent.trim().slice(0, 40));
+            }
+        });
+    // Punctuation right after an inline formula starts no line of its own.
+    const wrapped = [];
+    document.querySelectorAll('.bd-content span.math').forEach(span => {
+        const next = span.nextSibling;
+        if (!next || next.nodeType !== 3 || !/^[,.;:!?)]/.test(next.textContent)) {
+            return;
         }
-        if (scrolls(span) && span.tabIndex < 0) { unreachable.push(`inline ${text}`); }
+        const range = document.createRange();
+        range.setStart(next, 0);
+        range.setEnd(next, 1);
+        const mark = range.getBoundingClientRect();
+        const formula = span.getBoundingClientRect();
+        if (mark.top >= formula.bottom - 1 || mark.bottom <= formula.top + 1) {
+            wrapped.push(span.textContent.trim().slice(0, 30) + next.textContent[0]);
+        }
+    });
+    const ids = {};
+    document.querySelectorAll('[id]').forEach(el => {
+        ids[el.id] = (ids[el.id] || 0) + 1;
+    });
+    // Explorer panels in dark mode: no large light surface but the figure.
+    const luminance = rgb => {
+        const c = rgb.match(/[\\d.]+/g).map(Number);
+        if (c.length > 3 && c[3] === 0) { return null; }
+        const [r, g, b] = c.slice(0, 3).map(v => v / 255)
+            .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const brightPanels = [];
+    document.querySelectorAll('.cell_output:has(.widget-subarea)').forEach(out => {
+        const whole = out.getBoundingClientRect();
+        const area = whole.width * whole.height;
+        [out, ...out.querySelectorAll('*')].forEach(el => {
+            if (el.tagName === 'IMG') { return; }
+            const r = el.getBoundingClientRect();
+            const lum = luminance(getComputedStyle(el).backgroundColor);
+            if (lum !== null && lum > 0.4 && r.width * r.height > 0.2 * area) {
+                brightPanels.push(`${el.tagName.toLowerCase()}.${el.className}`);
+            }
+        });
     });
     const math = Array.from(document.querySelectorAll('.math'));
     const images = Array.from(document.images);
@@ -201,16 +332,21 @@ _FACTS = """() => {
         undefinedMacros: Array.from(
                 document.querySelectorAll('mjx-container mtext[mathcolor="red"]'))
             .map(n => n.textContent).filter(t => t.startsWith('\\\\')),
-        clipped: clipped,
+        cut: cut,
         unreachable: unreachable,
-        // Formulas that fit are no tab stops (MathJax's inTabOrder: false).
-        formulaTabStops: Array.from(document.querySelectorAll('mjx-container'))
-            .filter(c => c.tabIndex >= 0 && !scrolls(c)).length,
-        scrollingCode: Array.from(
-                document.querySelectorAll('.bd-content div.cell_input pre'))
-            .filter(scrolls)
-            .map(pre => pre.textContent.split('\\n')
-                .reduce((a, b) => b.length > a.length ? b : a)),
+        inlineBoxes: inlineBoxes,
+        formulaTabStops: formulaTabStops,
+        wrapped: wrapped,
+        repeatedIds: Object.keys(ids).filter(id => ids[id] > 1),
+        brightPanels: brightPanels,
+        prevNext: Array.from(document.querySelectorAll('.prev-next-area a'))
+            .filter(a => [a, ...a.querySelectorAll('*')].some(el => {
+                const r = el.getBoundingClientRect();
+                return r.left < -1 || r.right > width + 1 || scrolls(el);
+            }))
+            .map(a => a.textContent.trim().slice(0, 60)),
+        // Code as the page loads (solutions closed).
+        scrollingCode: scrollingCode,
         brokenImages: images.filter(img => !(img.naturalWidth > 0))
             .map(img => img.getAttribute('src').slice(0, 120)),
         // Images drawn by scripts (explorer frames); tests/test_book.py reads the rest.
@@ -227,9 +363,25 @@ _FACTS = """() => {
                 '.jupyter-widgets .widget-slider .slider-container'))
             .filter(t => t.getBoundingClientRect().width < 100)
             .map(t => t.closest('.widget-slider').textContent.trim().slice(0, 40)),
+        // Explorers wider than their column.
+        wideExplorers: Array.from(document.querySelectorAll('.widget-subarea'))
+            .filter(w => room(w.closest('.cell')).overflow > 1)
+            .map(w => w.textContent.trim().slice(0, 40)),
         links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
     };
 }"""
+
+# Cumulative layout shift of the visit so far (the sum of every shift without
+# recent input: at least the largest session window that CLS reports).
+_CLS = """() => new Promise(done => {
+    let total = 0;
+    new PerformanceObserver(list => {
+        for (const e of list.getEntries()) {
+            if (!e.hadRecentInput) { total += e.value; }
+        }
+    }).observe({type: 'layout-shift', buffered: true});
+    setTimeout(() => done(total), 300);
+})"""
 
 _AXE = """async () => {
     const result = await axe.run(document, {
@@ -260,6 +412,7 @@ def facts(browser, origin):
             try:
                 page, errors, failed = _open(context, f"{origin}/{path}")
                 found = page.evaluate(_FACTS)
+                found["cls"] = page.evaluate(_CLS)
                 page.add_script_tag(path=str(AXE_JS))
                 found["axe"] = page.evaluate(_AXE)
                 found["theme"] = page.evaluate("document.documentElement.dataset.theme")
@@ -290,7 +443,7 @@ def _look_id(look):
 @pytest.mark.parametrize("look", LOOKS, ids=_look_id)
 def test_page_runs_without_script_errors_failed_requests_or_network(facts, look):
     page = facts(*look)
-    assert page["errors"] == [], f"{look}: script errors {page['errors']}"
+    assert page["errors"] == [], f"{look}: script or console errors {page['errors']}"
     assert page["failed"] == [], f"{look}: requests that failed: {page['failed']}"
     assert page["refused"] == [], f"{look}: asked the network for {page['refused']}"
 
@@ -309,15 +462,52 @@ def test_every_equation_is_typeset_without_mathjax_errors(facts, path):
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("path", PAGES)
-def test_no_formula_is_clipped_and_wide_ones_scroll_by_keyboard(facts, path, width):
+def test_no_formula_is_cut_and_only_wide_ones_scroll(facts, path, width):
     page = facts(path, width)
-    assert page["clipped"] == [], f"{path} at {width} px: {page['clipped']}"
+    assert page["cut"] == [], f"{path} at {width} px: {page['cut']}"
     assert page["unreachable"] == [], (
         f"{path} at {width} px: scrolling formulas no key reaches: "
         f"{page['unreachable']}"
     )
-    assert page["formulaTabStops"] == 0, (
-        f"{path}: {page['formulaTabStops']} formulas are tab stops"
+    assert page["inlineBoxes"] == [], (
+        f"{path} at {width} px: inline formulas that are scroll boxes although "
+        f"they fit their line: {page['inlineBoxes'][:10]}"
+    )
+    assert page["formulaTabStops"] == [], (
+        f"{path} at {width} px: formulas that are tab stops but do not scroll: "
+        f"{page['formulaTabStops'][:10]}"
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", PAGES)
+def test_punctuation_stays_on_the_line_of_its_formula(facts, path, width):
+    page = facts(path, width)
+    assert page["wrapped"] == [], (
+        f"{path} at {width} px: punctuation wrapped to the next line after "
+        f"{page['wrapped']}"
+    )
+
+
+@pytest.mark.parametrize("look", LOOKS, ids=_look_id)
+def test_no_id_repeats_and_the_layout_does_not_shift(facts, look):
+    page = facts(*look)
+    assert page["repeatedIds"] == [], f"{_look_id(look)}: {page['repeatedIds']}"
+    # Google's threshold for a "good" cumulative layout shift.
+    assert page["cls"] <= 0.1, f"{_look_id(look)}: layout shift {page['cls']:.3f}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_prev_next_links_fit_a_390_px_screen(facts, path):
+    page = facts(path, 390)
+    assert page["prevNext"] == [], f"{path}: cut or off-screen: {page['prevNext']}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_explorer_panels_follow_dark_mode(facts, path):
+    page = facts(path, 1280, True)
+    assert page["brightPanels"] == [], (
+        f"{path}: light panels on the dark page: {page['brightPanels']}"
     )
 
 
@@ -347,6 +537,9 @@ def test_every_image_loads_and_every_drawn_image_is_described(facts, path):
 @pytest.mark.parametrize("path", EXPLORER_PAGES)
 def test_explorers_fit_a_390_px_screen(facts, path):
     page = facts(path, 390)
+    assert page["wideExplorers"] == [], (
+        f"{path}: explorers wider than the column: {page['wideExplorers']}"
+    )
     assert page["offscreenControls"] == [], (
         f"{path}: controls off-screen: {page['offscreenControls']}"
     )
@@ -494,6 +687,9 @@ _FRAME = """explorer => { const img = explorer.querySelector('img.explorer-figur
             shown: img.getBoundingClientRect().width > 0 && img.naturalWidth > 0}; }"""
 
 
+_ROOM = _ROOM_JS
+
+
 def _check_frame(explorer, where):
     frame = explorer.evaluate(_FRAME)
     assert frame and frame["shown"], f"{where}: no figure shown"
@@ -582,6 +778,7 @@ def test_every_explorer_control_changes_figure_and_text_to_its_value(
         explorer = explorers.nth(i)
         where = f"{path} explorer {i + 1} at {width} px"
         frame = _check_frame(explorer, where)
+        room = explorer.evaluate(_ROOM)
         controls = explorer.locator(".widget-slider, .widget-dropdown")
         assert controls.count() > 0, f"{where}: no controls"
         for j in range(controls.count()):
@@ -600,7 +797,329 @@ def test_every_explorer_control_changes_figure_and_text_to_its_value(
                 )
                 assert new["text"] != frame["text"] or new["alt"] != frame["alt"]
                 frame = new
+                # Every frame takes the same room: nothing below the explorer
+                # moves, and it stays within its column.
+                now = explorer.evaluate(_ROOM)
+                assert abs(now["height"] - room["height"]) <= 1, (
+                    f"{where}: {move.__name__} {before} -> {after} changed the "
+                    f"explorer's height from {room['height']:.0f} to "
+                    f"{now['height']:.0f} px"
+                )
+                assert now["overflow"] <= 1, (
+                    f"{where}: {after}: reaches {now['overflow']:.0f} px past the "
+                    "column"
+                )
     assert errors == []
+
+
+_FIRST_FRAMES = (
+    "() => Array.from(document.querySelectorAll('"
+    + EXPLORER.replace('"', '\\"')
+    + """')).map(view => {
+    const output = view.parentElement;
+    const still = output.querySelector('.course-explorer-static');
+    const live = output.querySelector('.widget-subarea');
+    const pending = output.classList.contains('course-explorer-pending');
+    const shown = still && (!live || pending) ? still : live;
+    const img = shown && shown.querySelector('img.explorer-figure');
+    const pre = shown && shown.querySelector('pre.explorer-text');
+    return {
+        static: shown === still,
+        src: img && img.getAttribute('src'), alt: img && img.getAttribute('alt'),
+        text: pre && pre.textContent,
+        controls: Array.from(shown ? shown.querySelectorAll(
+            '.course-explorer-control, .widget-slider, .widget-dropdown') : [])
+            .map(c => c.matches('.course-explorer-control')
+                ? c.querySelector('.course-explorer-label').textContent.trim() + ': '
+                  + c.querySelector('.course-explorer-value').textContent.trim()
+                : c.querySelector('.widget-label').textContent.trim() + ': '
+                  + (c.matches('.widget-dropdown') ? c.querySelector('select').value
+                     : c.querySelector('.widget-readout').textContent.trim())),
+        height: output.getBoundingClientRect().height,
+    };
+})"""
+)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", EXPLORER_PAGES)
+def test_the_first_frame_shown_before_the_explorer_loads_is_its_own(
+    browser, origin, path, width
+):
+    # The widget manager is held back until the first frames have been
+    # measured, then released: the live explorer must start from the same
+    # figure, text and control values, and take the same room (else the text
+    # below it jumps when it arrives).
+    context, refused = offline_context(browser, origin, width=width)
+    held = []
+    context.route("**/embed-amd.js*", lambda route: held.append(route))
+    try:
+        page = context.new_page()
+        page.goto(f"{origin}/{path}", wait_until="load")
+        page.wait_for_function(
+            "() => document.querySelector('.course-explorer-pending')"
+        )
+        first = page.evaluate(_FIRST_FRAMES)
+        assert first and all(f["static"] and f["src"] for f in first), first
+        # A reader comes near the explorer: the manager may start.
+        page.locator(".course-explorer-static").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        for route in held:
+            route.continue_()
+        page.wait_for_function(
+            "() => !document.querySelector('.course-explorer-pending, "
+            ".course-explorer-static')",
+            timeout=60_000,
+        )
+        page.evaluate(_READY, len(first))
+        live = page.evaluate(_FIRST_FRAMES)
+    finally:
+        context.close()
+    for number, (before, after) in enumerate(zip(first, live), start=1):
+        where = f"{path} explorer {number} at {width} px"
+        assert not after["static"]
+        for key in ("src", "alt", "text"):
+            assert before[key] == after[key], f"{where}: first frame's {key} differs"
+        assert before["controls"] == after["controls"], (
+            f"{where}: {before['controls']} then {after['controls']}"
+        )
+        assert abs(before["height"] - after["height"]) <= 2, (
+            f"{where}: {before['height']:.0f} px before the explorer loads, "
+            f"{after['height']:.0f} px after"
+        )
+    assert refused == []
+
+
+SELF_CHECK_PAGES = [
+    p for p in PAGES if "tag_self-check" in (SITE / p).read_text(encoding="utf-8")
+]
+_SELF_CHECK_PLACES = """() => Array.from(
+    document.querySelectorAll('.cell.tag_self-check .cell_output')).map(o => {
+        const first = o.querySelector('.course-selfcheck-static');
+        const live = o.querySelector('.widget-subarea .self-check');
+        return {first: !!first, live: !!live && !first,
+                height: o.getBoundingClientRect().height};
+    })"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", SELF_CHECK_PAGES)
+def test_a_self_check_takes_the_room_of_its_first_frame(browser, origin, path, width):
+    # Until the widget manager draws a self-check (late, on a slow network),
+    # its place shows the questions; the block then takes exactly that room,
+    # so that the text below does not jump when it arrives.
+    context, refused = offline_context(browser, origin, width=width)
+    held = []
+    context.route("**/embed-amd.js*", lambda route: held.append(route))
+    try:
+        page = context.new_page()
+        page.goto(f"{origin}/{path}", wait_until="load")
+        page.wait_for_timeout(300)
+        first = page.evaluate(_SELF_CHECK_PLACES)
+        assert first and all(f["first"] for f in first), first
+        page.locator(".course-selfcheck-static").first.scroll_into_view_if_needed()
+        for route in held:
+            route.continue_()
+        page.wait_for_function(
+            "() => !document.querySelector('.course-selfcheck-static')",
+            timeout=60_000,
+        )
+        page.wait_for_timeout(300)
+        live = page.evaluate(_SELF_CHECK_PLACES)
+    finally:
+        context.close()
+    for number, (before, after) in enumerate(zip(first, live), start=1):
+        assert after["live"], f"{path} self-check {number} at {width} px: not drawn"
+        assert abs(before["height"] - after["height"]) <= 1, (
+            f"{path} self-check {number} at {width} px: {before['height']:.0f} px "
+            f"before the widgets load, {after['height']:.0f} px after"
+        )
+    assert refused == []
+
+
+# ---- the page's controls ------------------------------------------------------
+
+CONTROL_WIDTHS = [390, 800, 1280]
+
+
+def _first_chapter():
+    return _chapter_url(CHAPTERS[0])
+
+
+_SIDEBARS = """() => {
+    const shown = el => !!el && el.getClientRects().length > 0
+        && getComputedStyle(el).visibility !== 'hidden'
+        && el.getBoundingClientRect().width > 0;
+    const dialog = id => document.getElementById(id);
+    return {
+        primaryModal: dialog('pst-primary-sidebar-modal').open,
+        secondaryModal: (dialog('pst-secondary-sidebar-modal') || {}).open || false,
+        chapterList: Array.from(document.querySelectorAll('.bd-docs-nav a'))
+            .some(a => shown(a) && a.getBoundingClientRect().right > 0),
+        pageContents: Array.from(
+                document.querySelectorAll('.bd-toc-nav a, .page-toc a'))
+            .some(a => shown(a) && a.getBoundingClientRect().right > 0),
+    };
+}"""
+
+
+def _visible(page, selector):
+    return [
+        el for el in page.locator(selector).all() if el.is_visible()
+    ]
+
+
+@pytest.mark.parametrize("width", CONTROL_WIDTHS)
+def test_sidebar_toggles_open_and_close_the_menus_at_every_width(
+    browser, origin, width
+):
+    context, _ = offline_context(browser, origin, width=width, height=844)
+    try:
+        page, errors, _ = _open(context, f"{origin}/{_first_chapter()}")
+        toggles = {
+            "primary": _visible(page, ".primary-toggle"),
+            "secondary": _visible(page, ".secondary-toggle"),
+        }
+        assert len(toggles["primary"]) == 1, (
+            f"{width} px: {len(toggles['primary'])} visible chapter-list toggles"
+        )
+        assert len(toggles["secondary"]) <= 1
+        shows = {"primary": "chapterList", "secondary": "pageContents"}
+        for side, found in toggles.items():
+            for toggle in found:
+                shown_before = page.evaluate(_SIDEBARS)[shows[side]]
+                toggle.click()
+                page.wait_for_timeout(400)
+                state = page.evaluate(_SIDEBARS)
+                modal = state[f"{side}Modal"]
+                if modal:
+                    # A dialog over the page (narrow screens): it shows the
+                    # menu; Escape closes it, and so does a tap beside it.
+                    assert state[shows[side]], f"{width} px: {side} dialog is empty"
+                    page.keyboard.press("Escape")
+                    page.wait_for_timeout(300)
+                    assert not page.evaluate(_SIDEBARS)[f"{side}Modal"]
+                    toggle.click()
+                    page.wait_for_timeout(300)
+                    assert page.evaluate(_SIDEBARS)[f"{side}Modal"]
+                    # The primary menu slides in from the left, the other
+                    # from the right: tap the far side.
+                    page.mouse.click(width - 5 if side == "primary" else 5, 700)
+                    page.wait_for_timeout(300)
+                    assert not page.evaluate(_SIDEBARS)[f"{side}Modal"], (
+                        f"{width} px: a tap beside the {side} menu left it open"
+                    )
+                else:
+                    # A sidebar beside the text (wide screens): it collapses
+                    # and comes back.
+                    assert state[shows[side]] != shown_before, (
+                        f"{width} px: the {side} toggle changed nothing"
+                    )
+                    toggle.click()
+                    page.wait_for_timeout(400)
+                    assert page.evaluate(_SIDEBARS)[shows[side]] == shown_before
+        assert errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_one_header_with_one_search(browser, origin, width):
+    context, _ = offline_context(browser, origin, width=width)
+    try:
+        page, _, _ = _open(context, f"{origin}/{_first_chapter()}")
+        searches = _visible(
+            page, ".search-button, .search-button-field, form.bd-search"
+        )
+        assert len(searches) == 1, f"{width} px: {len(searches)} search fields"
+        header = page.locator("#pst-header")
+        assert not header.count() or (header.bounding_box() or {"height": 0})[
+            "height"
+        ] < 1, f"{width} px: the theme's top bar shows above the article's"
+    finally:
+        context.close()
+
+
+def test_a_tapped_toggle_leaves_no_tooltip(browser, origin):
+    context, _ = offline_context(
+        browser, origin, width=390, height=844, has_touch=True, is_mobile=True
+    )
+    try:
+        page, _, _ = _open(context, f"{origin}/{_first_chapter()}")
+        for selector in (".primary-toggle", ".secondary-toggle"):
+            toggle = _visible(page, selector)[0]
+            toggle.tap()
+            page.wait_for_timeout(500)
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(500)
+            tips = [t.inner_text() for t in _visible(page, ".tooltip")]
+            assert tips == [], f"after a tap on {selector}: tooltips {tips} stay up"
+    finally:
+        context.close()
+
+
+_FOCUS_RING = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) { return null; }
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) { return null; }
+    const s = getComputedStyle(el);
+    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2
+        && !/rgba\\(.*, 0\\)$/.test(s.outlineColor);
+    const shadow = s.boxShadow !== 'none' && !/^rgba\\(0, 0, 0, 0\\)/.test(s.boxShadow);
+    return {ring: outline || shadow,
+            name: (el.getAttribute('aria-label') || el.getAttribute('title')
+                   || el.textContent || el.tagName).trim().slice(0, 40),
+            tag: el.tagName.toLowerCase() + '.' + String(el.className).slice(0, 60)};
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_control_reached_by_tab_shows_a_focus_ring(browser, origin, width):
+    # The first stops: the skip link, the sidebar's links and search, the
+    # toggle and the launch, source, download, full-screen and colour
+    # buttons, then the article's links; and a chapter's solution buttons.
+    context, _ = offline_context(browser, origin, width=width)
+    try:
+        page, _, _ = _open(context, f"{origin}/{_first_chapter()}")
+        page.locator(".solution .admonition-title").first.scroll_into_view_if_needed()
+        page.evaluate("window.scrollTo(0, 0)")
+        page.locator("body").focus()
+        missing, seen = [], set()
+        for _ in range(70):
+            page.keyboard.press("Tab")
+            found = page.evaluate(_FOCUS_RING)
+            if found and not found["ring"] and found["tag"] not in seen:
+                missing.append(f"{found['tag']} ({found['name']})")
+            if found:
+                seen.add(found["tag"])
+        assert missing == [], f"{width} px: no visible focus ring on {missing}"
+    finally:
+        context.close()
+
+
+_MOVING = """() => {
+    const long = value => value.split(',').some(v => parseFloat(v) > 0.011);
+    return Array.from(document.querySelectorAll('*')).filter(el => {
+        const s = getComputedStyle(el);
+        return (long(s.transitionDuration) && s.transitionProperty !== 'none')
+            || (long(s.animationDuration) && s.animationName !== 'none')
+            || s.scrollBehavior === 'smooth';
+    }).map(el => el.tagName.toLowerCase() + '.' + String(el.className).slice(0, 50));
+}"""
+
+
+def test_no_motion_when_the_reader_asks_for_less(browser, origin):
+    context, _ = offline_context(browser, origin, reduced_motion="reduce")
+    try:
+        page, _, _ = _open(context, f"{origin}/{_first_chapter()}")
+        page.locator(".solution .admonition-title").first.click()
+        page.locator(".primary-toggle").first.click()
+        page.wait_for_timeout(300)
+        moving = page.evaluate(_MOVING)
+        assert moving == [], f"transitions or animations: {sorted(set(moving))[:10]}"
+    finally:
+        context.close()
 
 
 # ---- the whole book ---------------------------------------------------------

@@ -11,18 +11,23 @@ script, which writes ``_build/pdf/sigmoid-course.pdf``:
 - Solutions, hidden behind a button on the website, are opened; code lines
   wrap instead of being cut; each chapter starts on a new page; Chromium adds
   page numbers in the footer and a PDF outline (bookmarks) from the headings.
-- The single page carries no widget state and no widget manager, so each
-  explorer is printed as its initial frame: the image its widget state shows
-  first, put where the explorer would be. The state comes from the notebooks
-  as the build's execution cache holds them (``_build/.jupyter_cache``),
-  whose widget ids are the ones on the page.
+- Each explorer prints as its first frame, figure and printed text, under a
+  line naming its controls' values: the page holds it in the explorer's
+  place (``_ext/explorers.py``) and no widget manager replaces it there.
+- Links land where they point: a link to a chapter goes to the chapter's
+  first page (not to the marker before it, on the page before), and a link
+  to a file of the site (the PDF itself, a notebook) goes to the published
+  site, never to the local server that printed the page.
+- Headings stay with what follows them, and a code cell or output taller
+  than a third of a page may break across pages rather than leave most of
+  a page blank.
 - Each self-check (sigmoid_course.selfcheck) is printed as its answer key,
   in place: every question, every option with its feedback, and the answer.
   Like the explorers' frames it comes from the saved widget state.
 - A table of contents with page numbers is printed on page 2: a first
-  printing finds the page of each chapter title (with pypdf), a second one
-  prints the table with those numbers (the table has a fixed length, so the
-  pages do not move).
+  printing finds the page each contents entry's link lands on (with pypdf),
+  a second one prints the table with those numbers (the table has a fixed
+  length, so the pages do not move).
 
 Usage: python tools/book_pdf.py [SINGLEHTML_DIR] [OUTPUT_PDF]
 """
@@ -33,14 +38,17 @@ import functools
 import html
 import http.server
 import json
-import re
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
 
 # tests/browser.py holds the one Chromium setup of the project (`make pdf`
 # puts tests/ on PYTHONPATH).
-from browser import launch_chromium
+from browser import launch_chromium, offline_context
+from pdf_links import links
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,14 +69,21 @@ div.cell_output, .output { overflow: visible !important; max-height: none !impor
   display: block !important; visibility: visible !important; opacity: 1 !important;
   height: auto !important; }
 img { max-width: 100% !important; height: auto; page-break-inside: avoid; }
+/* A figure of two stacked panels, full width, with its caption, would fill
+   most of a page: it moved whole to the next one and left a page half blank. */
+.cell_output img, figure img { max-height: 120mm; width: auto; object-fit: contain; }
 figure, .cell_output img { page-break-inside: avoid; }
 mjx-container[display="true"] { overflow: visible !important; }
+div.math { break-inside: avoid; }
 section.book-chapter { break-before: page; }
 section.book-chapter > h2 { font-size: 22pt; }
-h1, h2, h3 { break-after: avoid; }
+h1, h2, h3, h4, h5, h6 { break-after: avoid; break-inside: avoid; }
+p, li { orphans: 3; widows: 3; }
 #book-pdf-toc { break-after: page; }
 #book-pdf-toc .book-pdf-toc-title { font-size: 16pt; font-weight: bold; }
 div.cell_input, div.cell_output { break-inside: avoid; }
+.book-pdf-tall { break-inside: auto !important; page-break-inside: auto !important; }
+.course-explorer-static { break-inside: avoid; }
 #book-pdf-toc ol { list-style: none; padding: 0; font-size: 12pt; }
 #book-pdf-toc li { display: flex; margin: 0.35em 0; }
 #book-pdf-toc li a { color: inherit; text-decoration: none; }
@@ -132,74 +147,85 @@ PREPARE_JS = r"""(tocEntries) => {
 }"""
 
 
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-
-
-def _initial_frames(cache: Path) -> dict[str, str]:
-    """model id of each widget → data URL of the first image it shows, from saved state.
-
-    An Output widget shows its first PNG output; an HTML widget the first
-    data-URL image in its markup; an Image widget its value; a Stack its
-    selected child; any other container its first child that shows an image.
-    """
-    models = {}
-    for nb in sorted(cache.glob("*/base.ipynb")):
-        metadata = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {})
-        models.update(
-            metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-        )
-
-    def frame(model_id, depth=0):
-        model = models.get(model_id)
-        if model is None or depth > 20:
-            return None
-        state, name = model.get("state", {}), model.get("model_name", "")
-        if name == "OutputModel":
-            for output in state.get("outputs", []):
-                if "image/png" in output.get("data", {}):
-                    return (
-                        "data:image/png;base64," + output["data"]["image/png"].strip()
-                    )
-            return None
-        if name == "HTMLModel":
-            # A frame of the course's explorers: <img src="data:..." alt="...">.
-            found = re.search(r'<img[^>]*\bsrc="(data:image/[^"]+)"[^>]*>',
-                              state.get("value", ""))
-            return html.unescape(found.group(1)) if found else None
-        if name == "ImageModel":
-            for buffer in model.get("buffers", []):
-                if buffer.get("path") == ["value"]:
-                    kind = state.get("format", "png")
-                    return f"data:image/{kind};base64,{buffer['data']}"
-            return None
-        children = [c.removeprefix("IPY_MODEL_") for c in state.get("children", [])]
-        if name == "StackModel" and state.get("selected_index") is not None:
-            children = [children[state["selected_index"]]]
-        for child in children:
-            found = frame(child, depth + 1)
-            if found:
-                return found
-        return None
-
-    return {model_id: url for model_id in models if (url := frame(model_id))}
-
-
-INSERT_FRAMES_JS = r"""(frames) => {
-  let placed = 0;
-  for (const script of document.querySelectorAll(
-      'script[type="application/vnd.jupyter.widget-view+json"]')) {
-    const id = JSON.parse(script.textContent).model_id;
-    if (!frames[id]) continue;
-    const img = document.createElement('img');
-    img.src = frames[id];
-    img.alt = 'The explorer as it first appears; on the website and in Jupyter '
-        + 'its controls change it.';
-    img.className = 'book-pdf-explorer-frame';
-    script.after(img);
-    placed += 1;
+LINKS_JS = r"""(site) => {
+  // singlehtml starts each document with an empty <span id="document-...">
+  // just before its first section; with each chapter starting on a new
+  // page that marker stays at the foot of the page before. Links to it go
+  // to the section itself.
+  for (const marker of document.querySelectorAll('span[id^="document-"]')) {
+    const section = marker.nextElementSibling;
+    if (!section || !section.id) { continue; }
+    const href = '#' + marker.id;
+    document.querySelectorAll('a[href]').forEach(a => {
+      if (a.getAttribute('href') === href) { a.setAttribute('href', '#' + section.id); }
+    });
   }
-  return placed;
+  // Any other link to this server (a file of the site: the PDF itself, a
+  // notebook's source) goes to the published site instead.
+  let moved = 0;
+  for (const a of document.querySelectorAll('a[href]')) {
+    const raw = a.getAttribute('href');
+    if (raw.startsWith('#')) { continue; }
+    const url = new URL(a.href);
+    if (url.origin !== location.origin) { continue; }
+    if (url.pathname === location.pathname && url.hash) {
+      a.setAttribute('href', url.hash);
+    } else {
+      const path = url.pathname.replace(/^\//, '');
+      a.setAttribute('href', site + path + url.search + url.hash);
+      moved += 1;
+    }
+  }
+  // A label on a section, e.g. (fp-framework-thresholds)=, is an empty
+  // <span id> at the top of the section: links to it go to the section.
+  for (const a of document.querySelectorAll('a[href^="#"]')) {
+    const target = document.getElementById(a.getAttribute('href').slice(1));
+    const section = target && target.parentElement;
+    if (target && !target.textContent.trim() && section
+        && section.tagName === 'SECTION' && section.id
+        && section.firstElementChild === target) {
+      a.setAttribute('href', '#' + section.id);
+    }
+  }
+  return moved;
 }"""
+
+
+# A block kept whole (a code cell, an output, an exercise's or a solution's
+# box) that is taller than this share of the printed page may break across
+# pages: kept whole, it moved to the next page and left most of this one
+# blank. Images, and the explorers' frames, stay whole.
+TALL = 1 / 3
+TALL_JS = r"""(pageHeight) => {
+  let tall = 0;
+  for (const block of document.querySelectorAll('article *')) {
+    const whole = 'img, figure, .course-explorer-static';
+    if (block.matches(whole) || block.closest('.course-explorer-static')) {
+      continue;
+    }
+    const style = getComputedStyle(block);
+    if (style.breakInside.startsWith('avoid') || style.pageBreakInside === 'avoid') {
+      if (block.getBoundingClientRect().height > pageHeight) {
+        block.classList.add('book-pdf-tall');
+        tall += 1;
+      }
+    }
+  }
+  return tall;
+}"""
+# A4 is 297 mm high; the margins below leave 263 mm, at 96 px per inch.
+PRINTED_HEIGHT_PX = (297 - 16 - 18) / 25.4 * 96
+
+
+def site_url() -> str:
+    """The published site's address: html.baseurl in _config.yml, else the
+    GitHub Pages address of repository.url (the Pages workflow publishes it)."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    base = (config.get("html") or {}).get("baseurl")
+    if base:
+        return base.rstrip("/") + "/"
+    owner, repo = urlsplit(config["repository"]["url"]).path.strip("/").split("/")[:2]
+    return f"https://{owner.lower()}.github.io/{repo}/"
 
 
 SELF_CHECK_CSS = """
@@ -290,18 +316,21 @@ def _print(page, out: Path) -> None:
     )
 
 
-def _pages_of(pdf: Path, titles: list[str]) -> list[int]:
-    """The 1-based page on which each title first appears after the contents."""
+def _contents_pages(pdf: Path, count: int) -> list[int]:
+    """The 1-based page that each of the first `count` contents links lands on."""
     from pypdf import PdfReader
 
-    texts = [re.sub(r"\s+", " ", p.extract_text() or "") for p in PdfReader(pdf).pages]
-    found, start = [], 2
-    for title in titles:
-        key = re.sub(r"\s+", " ", title)[:40]
-        page = next((k for k in range(start, len(texts)) if key in texts[k]), None)
-        found.append(page + 1 if page is not None else 0)
-        start = page if page is not None else start
-    return found
+    reader = PdfReader(pdf)
+    found = [
+        link.target_page + 1
+        for link in links(reader)
+        if link.page == 0 and link.target_page is not None
+    ]
+    if len(found) < count:
+        raise SystemExit(
+            f"{pdf}: {len(found)} links on the contents page, {count} expected"
+        )
+    return found[:count]
 
 
 def main(singlehtml: Path, out: Path) -> None:
@@ -318,22 +347,15 @@ def main(singlehtml: Path, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         with launch_chromium() as browser:
-            context = browser.new_context()
-            context.route(
-                "**/*",
-                lambda route: (
-                    route.continue_()
-                    if route.request.url.startswith((origin + "/", "data:", "blob:"))
-                    else route.abort()
-                ),
-            )
+            # The printed width (A4 less the margins below: 182 mm), so that
+            # what is measured on screen is what is printed.
+            context, _ = offline_context(browser, origin, width=688, height=1000)
             page = context.new_page()
             page.emulate_media(media="print")
             page.goto(f"{origin}/{page_file.name}", wait_until="load")
             page.add_style_tag(content=PRINT_CSS)
+            explorers = page.locator(".course-explorer-static").count()
             cache = singlehtml.parent / ".jupyter_cache" / "executed"
-            frames = _initial_frames(cache)
-            explorers = page.evaluate(INSERT_FRAMES_JS, frames)
             self_checks = _insert_self_check_keys(page, cache)
             _wait_until_drawn(page)
             errors = page.evaluate("""() =>
@@ -344,11 +366,13 @@ def main(singlehtml: Path, out: Path) -> None:
                 raise SystemExit(
                     f"{errors} equations were not typeset: see the site tests"
                 )
+            page.evaluate(LINKS_JS, site_url())
+            page.evaluate(TALL_JS, PRINTED_HEIGHT_PX * TALL)
             chapters = page.evaluate(PREPARE_JS, [])
             placeholder = [[html.escape(t), i, "000"] for t, i in chapters]
             page.evaluate(PREPARE_JS, placeholder)
             _print(page, out)
-            numbers = _pages_of(out, [t for t, _ in chapters])
+            numbers = _contents_pages(out, len(chapters))
             page.evaluate(
                 PREPARE_JS,
                 [
