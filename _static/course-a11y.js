@@ -148,6 +148,26 @@
     });
   }
 
+  /* A figure drawn for the page (a cell's image, not an explorer's frame) is
+     shrunk to the column: on a phone a wide one, such as Chapter 3's
+     computational graph, has numbers a few pixels high. Each such image
+     becomes a link to its own file, which the browser shows full size and
+     lets the reader zoom; its alt text names the link. Done once, when the
+     page is parsed: the link takes the image's place in the layout. */
+  function linkFiguresToTheirFiles() {
+    document.querySelectorAll(".bd-content figure img").forEach(function (img) {
+      if (img.closest("a, .jupyter-widgets, .course-explorer-static")) {
+        return;
+      }
+      var link = document.createElement("a");
+      link.href = img.getAttribute("src");
+      link.className = "course-figure-link";
+      link.title = "Open the figure full size";
+      img.parentNode.insertBefore(link, img);
+      link.appendChild(img);
+    });
+  }
+
   var pending = false;
   var observer = null;
   function pass() {
@@ -172,6 +192,7 @@
   function start() {
     // Content added (the explorers), and content shown: an opened solution
     // or menu changes a class or an open attribute.
+    linkFiguresToTheirFiles();
     observer = new MutationObserver(schedule);
     observer.observe(document.body, {
       childList: true, subtree: true, characterData: true,

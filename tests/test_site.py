@@ -339,6 +339,15 @@ _FACTS = """async () => {
         wrapped: wrapped,
         repeatedIds: Object.keys(ids).filter(id => ids[id] > 1),
         brightPanels: brightPanels,
+        // Figures drawn for the page (not explorer frames), and those of them
+        // that are not a link to their own file (course-a11y.js).
+        figures: Array.from(document.querySelectorAll('.bd-content figure img'))
+            .filter(img => !img.closest('.jupyter-widgets, .course-explorer-static'))
+            .map(img => ({src: img.getAttribute('src'),
+                          linked: img.parentElement.matches('a.course-figure-link')
+                              && img.parentElement.href === img.src,
+                          shrunk: img.naturalWidth > 0
+                              && img.clientWidth < 0.75 * img.naturalWidth})),
         prevNext: Array.from(document.querySelectorAll('.prev-next-area a'))
             .filter(a => [a, ...a.querySelectorAll('*')].some(el => {
                 const r = el.getBoundingClientRect();
@@ -503,6 +512,19 @@ def test_no_id_repeats_and_the_layout_does_not_shift(facts, look):
 def test_prev_next_links_fit_a_390_px_screen(facts, path):
     page = facts(path, 390)
     assert page["prevNext"] == [], f"{path}: cut or off-screen: {page['prevNext']}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_figure_opens_full_size_from_a_phone(facts, path):
+    # At 390 px a wide figure is shrunk to the column (Chapter 3's computational
+    # graph to numbers a few pixels high): its image links to its own file.
+    figures = facts(path, 390)["figures"]
+    assert [f["src"] for f in figures if not f["linked"]] == [], path
+    if path == "chapters/03-backpropagation.html":
+        assert sum(f["shrunk"] for f in figures) >= 2, (
+            "Chapter 3's two diagrams should be shrunk at 390 px: "
+            f"nothing here to test ({figures})"
+        )
 
 
 @pytest.mark.parametrize("path", PAGES)
