@@ -865,6 +865,24 @@ _FIRST_FRAMES = (
 )
 
 
+def _open_with_the_manager_held(browser, origin, path, width):
+    """Open a page offline with the widget manager's script held back.
+
+    Returns (context, refused URLs, held routes, page); continuing the held
+    routes releases the manager. The caller closes the context.
+    """
+    context, refused = offline_context(browser, origin, width=width)
+    held = []
+    context.route("**/embed-amd.js*", lambda route: held.append(route))
+    try:
+        page = context.new_page()
+        page.goto(f"{origin}/{path}", wait_until="load")
+    except BaseException:
+        context.close()
+        raise
+    return context, refused, held, page
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("path", EXPLORER_PAGES)
 def test_the_first_frame_shown_before_the_explorer_loads_is_its_own(
@@ -874,12 +892,10 @@ def test_the_first_frame_shown_before_the_explorer_loads_is_its_own(
     # measured, then released: the live explorer must start from the same
     # figure, text and control values, and take the same room (else the text
     # below it jumps when it arrives).
-    context, refused = offline_context(browser, origin, width=width)
-    held = []
-    context.route("**/embed-amd.js*", lambda route: held.append(route))
+    context, refused, held, page = _open_with_the_manager_held(
+        browser, origin, path, width
+    )
     try:
-        page = context.new_page()
-        page.goto(f"{origin}/{path}", wait_until="load")
         page.wait_for_function(
             "() => document.querySelector('.course-explorer-pending')"
         )
@@ -932,12 +948,10 @@ def test_a_self_check_takes_the_room_of_its_first_frame(browser, origin, path, w
     # Until the widget manager draws a self-check (late, on a slow network),
     # its place shows the questions; the block then takes exactly that room,
     # so that the text below does not jump when it arrives.
-    context, refused = offline_context(browser, origin, width=width)
-    held = []
-    context.route("**/embed-amd.js*", lambda route: held.append(route))
+    context, refused, held, page = _open_with_the_manager_held(
+        browser, origin, path, width
+    )
     try:
-        page = context.new_page()
-        page.goto(f"{origin}/{path}", wait_until="load")
         page.wait_for_timeout(300)
         first = page.evaluate(_SELF_CHECK_PLACES)
         assert first and all(f["first"] for f in first), first
