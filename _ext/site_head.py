@@ -9,8 +9,9 @@ audit want one) and no favicon (a 404 on every visit). This extension
 
 - adds ``_ext/templates`` to ``templates_path``: its layout.html drops the
   theme's fontawesome.js (1.45 MB, a second way to draw icons the theme's
-  web fonts already draw) and its second viewport tag, and defers the search
-  scripts;
+  web fonts already draw) and its second viewport tag, and loads the search
+  scripts on the search page only (the theme loads them everywhere for its
+  search-as-you-type option, which is off);
 - gives every script the page names by URL ``defer`` (they then run, in the
   same order, once the page is parsed, still before DOMContentLoaded), except
   documentation_options.js, which the page's inline scripts need at once and

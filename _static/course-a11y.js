@@ -35,18 +35,22 @@
     return line;
   }
 
-  function markWideInlineFormulas() {
+  // Which inline formulas are wider than their line: [span, wide] pairs.
+  function readWide(spans, blocks) {
     // The room a formula has: the width of the block holding its line (a
     // table cell grows instead, inside a table that scrolls).
-    var blocks = new Map();
     var found = [];
-    document.querySelectorAll(".bd-content span.math").forEach(function (span) {
+    spans.forEach(function (span) {
       var formula = span.firstElementChild;
       var line = blockOf(span, blocks);
       if (formula && line) {
         found.push([span, formula.getBoundingClientRect().width > blocks.get(line) + 1]);
       }
     });
+    return found;
+  }
+
+  function writeWide(found) {
     found.forEach(function (item) {
       if (item[0].classList.contains("course-math-wide") !== item[1]) {
         item[0].classList.toggle("course-math-wide", item[1]);
@@ -66,12 +70,17 @@
     box.dataset.scroll = scrollPosition(box);
   }
 
-  function markScrollingBoxes() {
+  // Which boxes scroll sideways: [box, scrolls, position] triples.
+  function readScrolling(boxes) {
     var found = [];
-    document.querySelectorAll(SCROLLERS).forEach(function (box) {
+    boxes.forEach(function (box) {
       var scrolls = box.scrollWidth > box.clientWidth + 1;
       found.push([box, scrolls, scrolls ? scrollPosition(box) : null]);
     });
+    return found;
+  }
+
+  function writeScrolling(found) {
     found.forEach(function (item) {
       var box = item[0];
       if (item[1]) {
@@ -168,22 +177,123 @@
     });
   }
 
-  var pending = false;
+  var INLINE = ".bd-content span.math";
   var observer = null;
-  function pass() {
-    pending = false;
-    nameSliders();
-    markWideInlineFormulas();
-    markScrollingBoxes();
+  var dirty = new Set();      // elements changed since the last pass
+  var pending = false;        // a pass is scheduled
+  var measuringAll = true;    // a measure of the whole page is under way
+  var measureAgain = false;   // the article's width changed during it
+
+  // Reads every size it needs first, then changes what must change. A
+  // formula found wider than its line becomes a box that may scroll.
+  function measure(spans, boxes) {
+    var wide = readWide(spans, new Map());
+    writeWide(wide);
+    wide.forEach(function (item) {
+      if (item[1]) {
+        boxes.push(item[0]);
+      }
+    });
+    writeScrolling(readScrolling(boxes));
     if (observer) {
       observer.takeRecords(); // the changes this pass made itself
     }
-    // For the tests (tests/test_site.py): the page has been measured once.
-    document.documentElement.dataset.courseMeasured = "yes";
+  }
+
+  /* The whole page: when it is first shown, and when the article's width
+     changes (a resize, a sidebar opened or closed). A chapter has up to 1500
+     formulas and boxes, and measuring them in one go held a phone for
+     0.2 s: they are read in slices of 200, each in an idle moment of its own,
+     and changed only when all are read (a change between two slices would
+     make the next one lay the page out again). */
+  var idle = window.requestIdleCallback || function (step) {
+    return window.setTimeout(step, 50);
+  };
+  var SLICE = 200;
+
+  function inSlices(items, read, done) {
+    var found = [];
+    function step() {
+      found = found.concat(read(items.splice(0, SLICE)));
+      if (items.length) {
+        idle(step, {timeout: 1000});
+      } else {
+        done(found);
+      }
+    }
+    idle(step, {timeout: 1000});
+  }
+
+  function measureAll() {
+    measuringAll = true;
+    var blocks = new Map();
+    var spans = Array.prototype.slice.call(document.querySelectorAll(INLINE));
+    inSlices(spans, function (some) {
+      return readWide(some, blocks);
+    }, function (wide) {
+      writeWide(wide);
+      // The boxes once the wide formulas are boxes too.
+      var boxes = Array.prototype.slice.call(document.querySelectorAll(SCROLLERS));
+      inSlices(boxes, readScrolling, function (scrolling) {
+        writeScrolling(scrolling);
+        if (observer) {
+          observer.takeRecords();
+        }
+        if (measureAgain) {
+          measureAgain = false;
+          measureAll();
+          return;
+        }
+        nameSliders();
+        measuringAll = false;
+        // For the tests (tests/test_site.py): the page has been measured once.
+        document.documentElement.dataset.courseMeasured = "yes";
+        if (dirty.size) {
+          schedule();
+        }
+      });
+    });
+  }
+
+  /* What changed since the last pass, and what is inside it: an explorer
+     drawn, a solution or a menu opened. */
+  function pass() {
+    pending = false;
+    if (measuringAll) {
+      return; // measureAll schedules a pass when it ends
+    }
+    nameSliders();
+    var spans = new Set();
+    var boxes = new Set();
+    dirty.forEach(function (el) {
+      if (!el.isConnected) {
+        return;
+      }
+      [[INLINE, spans], [SCROLLERS, boxes]].forEach(function (pair) {
+        if (el.matches(pair[0])) {
+          pair[1].add(el);
+        }
+        el.querySelectorAll(pair[0]).forEach(function (found) {
+          pair[1].add(found);
+        });
+      });
+    });
+    dirty.clear();
+    measure(Array.from(spans), Array.from(boxes));
+  }
+
+  function changed(records) {
+    records.forEach(function (record) {
+      var el = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+      if (el) {
+        dirty.add(el);
+      }
+    });
+    schedule();
   }
 
   function schedule() {
-    if (!pending) {
+    if (!pending && !measuringAll) {
       pending = true;
       window.requestAnimationFrame(pass);
     }
@@ -193,27 +303,37 @@
     // Content added (the explorers), and content shown: an opened solution
     // or menu changes a class or an open attribute.
     linkFiguresToTheirFiles();
-    observer = new MutationObserver(schedule);
+    observer = new MutationObserver(changed);
     observer.observe(document.body, {
       childList: true, subtree: true, characterData: true,
       attributes: true, attributeFilter: ["class", "open", "hidden"],
     });
-    window.addEventListener("resize", schedule);
     document.addEventListener("click", hideTooltipOnClick, true);
+    // The room of every formula follows the article's width.
+    var article = document.querySelector(".bd-article");
+    var width = null;
+    var resized = function () {
+      var now = article ? article.clientWidth : window.innerWidth;
+      if (width !== null && now !== width) {
+        if (measuringAll) {
+          measureAgain = true;
+        } else {
+          measureAll();
+        }
+      }
+      width = now;
+    };
+    if (article && window.ResizeObserver) {
+      new ResizeObserver(resized).observe(article);
+    } else {
+      window.addEventListener("resize", resized);
+    }
     // The first pass once the page is shown and the browser is idle: it
     // measures every formula, which is nothing the first paint needs.
-    pending = true;
-    var first = function () {
-      if (window.requestIdleCallback) {
-        window.requestIdleCallback(pass, {timeout: 3000});
-      } else {
-        window.setTimeout(pass, 200);
-      }
-    };
     if (document.readyState === "complete") {
-      first();
+      measureAll();
     } else {
-      window.addEventListener("load", first);
+      window.addEventListener("load", measureAll);
     }
   }
 

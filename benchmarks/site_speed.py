@@ -20,8 +20,9 @@ profile Chrome DevTools calls "Slow 4G" (CDP `Network.emulateNetworkConditions`:
   controls (the page's `widget-view` scripts each followed by a rendered
   widget with its `img.explorer-figure` and a slider or menu) and every
   self-check answerable (its radio buttons drawn); "-" on a page without
-  widgets. The manager runs when a reader comes near an explorer or a
-  self-check (_static/course-explorers.js), so the page is scrolled to its
+  widgets. The manager is fetched at the reader's first act (a scroll, a
+  tap, a key) and runs when the reader is within a screen of an explorer or
+  a self-check (_static/course-explorers.js), so the page is scrolled to its
   first one as soon as that is shown: the time is that of a reader who goes
   straight to it.
 - **CLS**: cumulative layout shift (largest session window of `layout-shift`
@@ -320,6 +321,10 @@ def _fmt(value, digits=1, unit=""):
     return "-" if value is None else f"{value:.{digits}f}{unit}"
 
 
+def _ms(value):
+    return None if value is None else value / 1000
+
+
 def _flag(value, target, higher_is_better=False):
     if value is None:
         return " "
@@ -359,11 +364,13 @@ def main(argv: list[str]) -> int:
     )
     print(
         "Targets: FCP <= 3 s, maths <= 6 s, explorers <= 15 s, CLS <= 0.1; "
-        "Lighthouse mobile Perf >= 80, A11y/BP/SEO = 100"
+        "Lighthouse mobile Perf >= 80, A11y/BP/SEO = 100 (LCP and TBT: "
+        "Lighthouse's simulated largest contentful paint and total blocking time)"
     )
     header = (
         f"  {'page':<36} {'FCP':>6} {'maths':>7} {'explorers':>10} {'CLS':>6} "
-        f"{'kB':>6} | {'Perf':>5} {'A11y':>5} {'BP':>4} {'SEO':>4}"
+        f"{'kB':>6} | {'Perf':>5} {'A11y':>5} {'BP':>4} {'SEO':>4} "
+        f"{'LCP':>5} {'TBT':>6}"
     )
     print(header)
     for page, row in rows.items():
@@ -385,7 +392,8 @@ def main(argv: list[str]) -> int:
         print(
             f"  {page:<36} {cells[0]:>6} {cells[1]:>7} {cells[2]:>10} {cells[3]:>6} "
             f"{row['kB']:>6.0f} | {scores[0]:>5} {scores[1]:>5} {scores[2]:>4} "
-            f"{scores[3]:>4}"
+            f"{scores[3]:>4} {_fmt(_ms(lh.get('lcp')), 1, 's'):>5} "
+            f"{_fmt(lh.get('tbt'), 0, 'ms'):>6}"
         )
     notes = []
     for page, row in rows.items():

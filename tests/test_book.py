@@ -489,6 +489,58 @@ def test_icons_are_drawn_one_way_only():
         assert "fa-solid" in text or "fa-brands" in text
 
 
+SEARCH_SCRIPTS = ("searchtools.js", "language_data.js", "searchindex.js")
+
+
+@pytest.mark.parametrize("page", READING_PAGES, ids=READING_IDS)
+def test_only_the_search_page_loads_the_search_index(page):
+    # The theme loads the search scripts on every page for its
+    # search-as-you-type option, which is off: searchindex.js alone is the
+    # size of a chapter's text. The search page needs them (test_site.py
+    # searches on it).
+    scripts = [urlsplit(s.get("src", "")).path for s in _head(page).scripts]
+    found = [name for name in SEARCH_SCRIPTS if any(s.endswith(name) for s in scripts)]
+    if page.name == "search.html":
+        assert found == list(SEARCH_SCRIPTS)
+    else:
+        assert found == [], f"{page.relative_to(SITE)} loads {found}"
+
+
+# The cut icon fonts (_ext/icon_subset.py): a few kB each; the theme's were
+# 156 kB (solid), 25 kB (regular) and 118 kB (brands).
+ICON_FONT_BYTES = 8_000
+
+
+def test_icon_fonts_are_cut_to_the_icons_the_site_draws():
+    from fontTools.ttLib import TTFont
+
+    sheet = SITE / "_static" / "course-icons.css"
+    text = sheet.read_text(encoding="utf-8")
+    faces = re.findall(r"@font-face \{(.*?)\}", text, re.S)
+    families = set()
+    for face in faces:
+        font = SITE / "_static" / re.search(r'url\("([^"]+)"\)', face).group(1)
+        size = font.stat().st_size
+        assert size <= ICON_FONT_BYTES, f"{font.name}: {size} B"
+        # The face claims exactly the glyphs its font has (beyond them the
+        # browser falls back on the theme's full font).
+        claimed = set()
+        for span in re.search(r"unicode-range: ([^;]+);", face).group(1).split(", "):
+            low, _, high = span.removeprefix("U+").partition("-")
+            claimed.update(range(int(low, 16), int(high or low, 16) + 1))
+        assert claimed == set(TTFont(font).getBestCmap()), font.name
+        families.add(re.search(r'font-family: "([^"]+)"', face).group(1))
+    assert families == {"Font Awesome 6 Free", "Font Awesome 6 Brands"}
+    for page in READING_PAGES:
+        styles = [urlsplit(s).path for s in _head(page).styles]
+        theme = [
+            k for k, s in enumerate(styles) if s.endswith("pydata-sphinx-theme.css")
+        ]
+        mine = [k for k, s in enumerate(styles) if s.endswith("course-icons.css")]
+        # After the theme's style sheet: faces are searched from the last defined.
+        assert theme and mine and mine[0] > theme[0], page.relative_to(SITE)
+
+
 @pytest.mark.parametrize("page", READING_PAGES, ids=READING_IDS)
 def test_formulas_are_typeset_when_the_site_is_built(page):
     text = page.read_text(encoding="utf-8")

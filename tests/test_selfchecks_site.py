@@ -163,6 +163,9 @@ def test_every_self_check_answers_wrong_and_right_by_keyboard_and_mouse(
     try:
         page.goto(f"{origin}/chapters/{nb.stem}.html", wait_until="load")
         expected = [q for block in blocks for q in block.questions]
+        # The widget manager starts when a reader comes near a self-check
+        # (_static/course-explorers.js).
+        page.locator(".course-selfcheck-static").first.scroll_into_view_if_needed()
         page.evaluate(_READY, len(expected))
         assert page.evaluate("document.documentElement.dataset.theme") == (
             "dark" if dark else "light"

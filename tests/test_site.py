@@ -295,6 +295,32 @@ _FACTS = """async () => {
             wrapped.push(span.textContent.trim().slice(0, 30) + next.textContent[0]);
         }
     });
+    // Every glyph drawn with the theme's icon fonts (an element's own text,
+    // its ::before or its ::after) as [family, weight, code point], and any
+    // full Font Awesome font the page asked for (_ext/icon_subset.py cut
+    // them down to course-icons/).
+    const icons = new Map();
+    document.querySelectorAll('body *').forEach(el => {
+        for (const pseudo of [null, '::before', '::after']) {
+            const style = getComputedStyle(el, pseudo);
+            if (!style.fontFamily.includes('Font Awesome')) { continue; }
+            const text = pseudo
+                ? (style.content.startsWith('"') ? style.content.slice(1, -1) : '')
+                : Array.from(el.childNodes).filter(n => n.nodeType === 3)
+                    .map(n => n.textContent).join('');
+            for (const ch of text) {
+                const point = ch.codePointAt(0);
+                if (point >= 0xE000 && point <= 0xF8FF) {
+                    const family = style.fontFamily.split(',')[0]
+                        .replace(/["']/g, '').trim();
+                    const key = `${family}|${style.fontWeight}|${point}`;
+                    icons.set(key, [family, Number(style.fontWeight), point]);
+                }
+            }
+        }
+    });
+    const fullIconFonts = performance.getEntriesByType('resource')
+        .map(r => r.name).filter(n => n.includes('/fontawesome/webfonts/'));
     const ids = {};
     document.querySelectorAll('[id]').forEach(el => {
         ids[el.id] = (ids[el.id] || 0) + 1;
@@ -338,6 +364,8 @@ _FACTS = """async () => {
         formulaTabStops: formulaTabStops,
         wrapped: wrapped,
         repeatedIds: Object.keys(ids).filter(id => ids[id] > 1),
+        icons: Array.from(icons.values()),
+        fullIconFonts: fullIconFonts,
         brightPanels: brightPanels,
         // Figures drawn for the page (not explorer frames), and those of them
         // that are not a link to their own file (course-a11y.js).
@@ -506,6 +534,45 @@ def test_no_id_repeats_and_the_layout_does_not_shift(facts, look):
     assert page["repeatedIds"] == [], f"{_look_id(look)}: {page['repeatedIds']}"
     # Google's threshold for a "good" cumulative layout shift.
     assert page["cls"] <= 0.1, f"{_look_id(look)}: layout shift {page['cls']:.3f}"
+
+
+@functools.cache
+def _icon_fonts():
+    """The cut icon fonts (_ext/icon_subset.py): {(family, weight): code points}."""
+    from fontTools.ttLib import TTFont
+
+    sheet = (SITE / "_static" / "course-icons.css").read_text(encoding="utf-8")
+    fonts = {}
+    for face in re.findall(r"@font-face \{(.*?)\}", sheet, re.S):
+        family = re.search(r'font-family: "([^"]+)"', face).group(1)
+        weight = int(re.search(r"font-weight: (\d+)", face).group(1))
+        src = re.search(r'url\("([^"]+)"\)', face).group(1)
+        cmap = TTFont(SITE / "_static" / src).getBestCmap()
+        fonts[(family, weight)] = set(cmap)
+    return fonts
+
+
+@pytest.mark.parametrize("look", LOOKS, ids=_look_id)
+def test_every_icon_is_drawn_from_the_cut_icon_fonts(facts, look):
+    # The theme draws its icons with Font Awesome's web fonts (274 kB per
+    # page); the site serves them cut down to the glyphs it draws. Every
+    # glyph the browser draws with them, in the page's text or a ::before or
+    # ::after, must be in the cut font of its family and weight (else it would
+    # fetch the full font), and no full font is ever requested.
+    # (The widget manager brings Font Awesome 5 and its fonts, under other
+    # family names; once it runs, the buttons whose classes it knows are drawn
+    # with them. Those are left as they are.)
+    page = facts(*look)
+    fonts = _icon_fonts()
+    theme = [i for i in page["icons"] if i[0].startswith("Font Awesome 6")]
+    assert theme, f"{look}: no icon drawn (the menu, search, mode buttons)"
+    missing = [
+        f"{family} {weight} U+{point:X}"
+        for family, weight, point in theme
+        if point not in fonts.get((family, weight), set())
+    ]
+    assert missing == [], f"{look}: icons not in the cut fonts: {missing}"
+    assert page["fullIconFonts"] == [], f"{look}: {page['fullIconFonts']}"
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -883,6 +950,21 @@ def _open_with_the_manager_held(browser, origin, path, width):
     return context, refused, held, page
 
 
+def _release(page, held):
+    """Let the held widget manager through, once the page has asked for it.
+
+    course-explorers.js asks for it at the reader's first act (the caller's
+    scroll or click), not when the page opens.
+    """
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the page never asked for the widget manager"
+    for route in held:
+        route.continue_()
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("path", EXPLORER_PAGES)
 def test_the_first_frame_shown_before_the_explorer_loads_is_its_own(
@@ -904,8 +986,7 @@ def test_the_first_frame_shown_before_the_explorer_loads_is_its_own(
         # A reader comes near the explorer: the manager may start.
         page.locator(".course-explorer-static").first.scroll_into_view_if_needed()
         page.wait_for_timeout(500)
-        for route in held:
-            route.continue_()
+        _release(page, held)
         page.wait_for_function(
             "() => !document.querySelector('.course-explorer-pending, "
             ".course-explorer-static')",
@@ -956,8 +1037,7 @@ def test_a_self_check_takes_the_room_of_its_first_frame(browser, origin, path, w
         first = page.evaluate(_SELF_CHECK_PLACES)
         assert first and all(f["first"] for f in first), first
         page.locator(".course-selfcheck-static").first.scroll_into_view_if_needed()
-        for route in held:
-            route.continue_()
+        _release(page, held)
         page.wait_for_function(
             "() => !document.querySelector('.course-selfcheck-static')",
             timeout=60_000,
@@ -1005,6 +1085,76 @@ def _visible(page, selector):
     return [
         el for el in page.locator(selector).all() if el.is_visible()
     ]
+
+
+# Chapter 1 opens with a self-check: within a screen of the top, where the
+# manager used to start as soon as the page was parsed.
+FIRST_SCREEN_SELF_CHECK = "chapters/01-sigmoid.html"
+MANAGER_FILES = ("embed-amd.js", "require.js", "/widget-state/")
+
+
+def test_the_widget_manager_waits_for_the_reader(browser, origin):
+    # Nothing of the manager is fetched or run while a reader only looks at
+    # the page as it opened (on a phone its one task freezes the page for
+    # about 1.7 s, and its files are 1.4 MB); the first scroll starts it.
+    context, refused = offline_context(browser, origin, width=390, height=844)
+    try:
+        page = context.new_page()
+        asked = []
+        page.on("request", lambda r: asked.append(r.url))
+        page.goto(f"{origin}/{FIRST_SCREEN_SELF_CHECK}", wait_until="load")
+        page.wait_for_timeout(2000)
+        early = [u for u in asked if any(f in u for f in MANAGER_FILES)]
+        assert early == [], f"fetched before the reader did anything: {early}"
+        assert page.locator(".widget-subarea").count() == 0
+        # The self-check is within a screen of the top: near enough, once the
+        # reader acts.
+        first = page.locator(".course-selfcheck-static").first
+        assert first.is_visible() and first.bounding_box()["y"] < 2 * 844
+        page.mouse.wheel(0, 200)
+        page.wait_for_function(
+            "() => !document.querySelector('.course-selfcheck-static')",
+            timeout=60_000,
+        )
+        fetched = [f for f in MANAGER_FILES if any(f in u for u in asked)]
+        assert fetched == list(MANAGER_FILES), fetched
+    finally:
+        context.close()
+    assert refused == []
+
+
+def test_an_option_picked_before_the_self_check_loads_is_picked_in_it(
+    browser, origin
+):
+    # On a slow network the first tap lands on the self-check's first frame:
+    # the option shows as picked, and the live block, once drawn, has it
+    # picked and shows its feedback.
+    context, refused, held, page = _open_with_the_manager_held(
+        browser, origin, FIRST_SCREEN_SELF_CHECK, 390
+    )
+    try:
+        frame = page.locator(".course-selfcheck-static").first
+        option = frame.locator(".course-selfcheck-option").nth(1)
+        label = option.inner_text().strip()
+        option.click()
+        assert "course-selfcheck-picked" in option.get_attribute("class")
+        _release(page, held)
+        page.wait_for_function(
+            "() => !document.querySelector('.course-selfcheck-static')",
+            timeout=60_000,
+        )
+        block = page.locator(".cell.tag_self-check .widget-subarea .self-check").first
+        radio = block.locator('input[type="radio"]').nth(1)
+        page.wait_for_function("el => el.checked", arg=radio.element_handle())
+        verdict = block.locator(".self-check-verdict").first
+        verdict.wait_for(timeout=15_000)
+        picked = radio.evaluate("el => el.closest('label').innerText.trim()")
+        others = block.locator('input[type="radio"]:checked').count()
+    finally:
+        context.close()
+    assert picked == label
+    assert others == 1
+    assert refused == []
 
 
 @pytest.mark.parametrize("width", CONTROL_WIDTHS)
