@@ -328,12 +328,21 @@
     } else {
       window.addEventListener("resize", resized);
     }
-    // The first pass once the page is shown and the browser is idle: it
-    // measures every formula, which is nothing the first paint needs.
+    // The first pass once the page is shown, its fonts have arrived (each
+    // font that arrives makes the browser lay out again the lines that use
+    // it) and the browser is idle: it measures every formula, which is
+    // nothing the first paint needs.
+    var first = function () {
+      if (document.fonts && document.fonts.ready) {
+        document.fonts.ready.then(measureAll, measureAll);
+      } else {
+        measureAll();
+      }
+    };
     if (document.readyState === "complete") {
-      measureAll();
+      first();
     } else {
-      window.addEventListener("load", measureAll);
+      window.addEventListener("load", first);
     }
   }
 

@@ -132,11 +132,13 @@
   }
 
   /* Resolves at the reader's first act on the page: a scroll (of the page or
-     of a box in it), a turn of the wheel, a touch, a click, a key or a move
-     of the focus; at once if the page opened at an anchor or scrolled. */
+     of a box in it, the browser's restoring of a reader's place included),
+     a turn of the wheel, a touch, a click, a key or a move of the focus; at
+     once if the page opened at an anchor. (Not window.scrollY, which would
+     make the browser lay the page out before its first paint.) */
   function readerActs() {
     return new Promise(function (resolve) {
-      if (window.location.hash || window.scrollY > 0) {
+      if (window.location.hash) {
         resolve();
         return;
       }

@@ -489,6 +489,25 @@ def test_icons_are_drawn_one_way_only():
         assert "fa-solid" in text or "fa-brands" in text
 
 
+FIGURE = re.compile(r'<img\b[^>]*\bsrc="([^"]*_images/[^"]+\.png)"[^>]*>')
+
+
+@pytest.mark.parametrize("page", READING_PAGES, ids=READING_IDS)
+def test_every_figure_keeps_its_room_and_all_but_the_first_load_when_near(page):
+    # Each figure has its file's width and height, so the browser keeps its
+    # room before it loads (a figure without them made the page be laid out
+    # again when it arrived); every one but the page's first waits until a
+    # reader comes near it.
+    text = page.read_text(encoding="utf-8")
+    for k, found in enumerate(FIGURE.finditer(text)):
+        tag = found.group(0)
+        head = _local(page, found.group(1)).read_bytes()[:24]
+        assert head[12:16] == b"IHDR", found.group(1)
+        width, height = int.from_bytes(head[16:20]), int.from_bytes(head[20:24])
+        assert f'width="{width}"' in tag and f'height="{height}"' in tag, tag
+        assert ('loading="lazy"' in tag) == (k > 0), tag
+
+
 SEARCH_SCRIPTS = ("searchtools.js", "language_data.js", "searchindex.js")
 
 

@@ -108,6 +108,10 @@ _READY = """async (views) => {
         await new Promise(done => setTimeout(done, 100));
     }
     window.scrollTo(0, 0);
+    // Figures below the first load when a reader comes near
+    // (_ext/image_sizes.py): the tests look at all of them.
+    document.querySelectorAll('img[loading="lazy"]')
+        .forEach(img => { img.loading = 'eager'; });
     const images = Array.from(document.images);
     await Promise.all(images.map(img => img.complete ? null :
         new Promise(done => {
