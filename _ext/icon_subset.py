@@ -124,7 +124,8 @@ def write_subsets(outdir: Path) -> dict[str, list[int]]:
     faces, kept = [], {}
     for name, (family, weight) in FONTS.items():
         source = outdir / WEBFONTS / f"{name}.ttf"
-        font = TTFont(source)
+        # The source's timestamp kept: the same glyphs give the same file.
+        font = TTFont(source, recalcTimestamp=False)
         cmap = font.getBestCmap()
         mine = sorted(p for p in points if p in cmap)
         if not mine:
