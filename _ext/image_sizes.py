@@ -7,8 +7,9 @@ of 13 000 elements), and they all downloaded with the text, on a slow
 network competing with it, though most are screens below. This extension
 writes, on every ``<img>`` of a page's body whose file is one of the
 book's images (``_images/``), the file's ``width`` and ``height`` (read from
-its PNG header: the style sheets keep ``max-width: 100%; height: auto``, so
-the browser reserves the figure's shape at any width), ``decoding="async"``,
+its PNG header; the theme's ``max-width: 100%`` and course.css's
+``height: auto`` make the browser reserve the figure's shape at any width),
+``decoding="async"``,
 and, except on a page's first figure, ``loading="lazy"``: the browser fetches
 it when the reader comes near. The single-page build that the PDF is printed
 from keeps its images eager.

@@ -4,8 +4,8 @@
 127.0.0.1 (the `origin` fixture of conftest.py) and open each page that holds
 a self-check with every request to another host aborted, at 1280 px in
 light mode and at 390 px in dark mode. Each question is answered wrong and then
-right, first by keyboard (Tab reaches the options with a visible focus
-ring, Space and the arrow keys pick) and then by mouse. Each time the
+right: by keyboard at 1280 px (Tab reaches the options with a visible focus
+ring, Space and the arrow keys pick) and by mouse at 390 px. Each time the
 feedback of the option picked appears, word for word as the notebook saved
 it, inside a polite live region that was there before the answer (so a
 screen reader reads it once). axe-core finds no serious violation in the
