@@ -6,8 +6,9 @@ Page weight: the bytes a reader downloads for one page that no other page
 shares, namely its HTML, the explorers' saved state that it loads after the
 text (every frame of every explorer, as PNGs, in _static/widget-state/) and
 the image files its <img> tags load, raw and gzip-compressed (what GitHub
-Pages sends). The theme, the widget manager and MathJax's fonts are shared
-by every page and cached after the first, so they are listed once, apart.
+Pages sends); the HTML includes the outlines of its formulas' glyphs
+(_ext/prerender_math.py). The theme and the widget manager are shared by
+every page and cached after the first, so they are listed once, apart.
 Budget, in gzipped bytes (the formulas, typeset at build time, made the raw
 HTML several times larger but the sent bytes barely): no chapter page may
 grow by more than GROWTH_BYTES (300 kB) over its weight in BASELINE_BYTES,
@@ -121,7 +122,7 @@ def shared_weight(site: pathlib.Path, pages: list[pathlib.Path]) -> tuple[int, i
     the widget manager that explorer pages load after the text included.
 
     A first visit downloads them; later pages take them from the browser's
-    cache. MathJax's fonts and components, loaded on demand, are not counted.
+    cache. MathJax, which an explorer's label may load on demand, is not counted.
     """
     files = set()
     for page in pages:

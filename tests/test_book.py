@@ -381,7 +381,6 @@ INLINE_HEAD_BYTES = 3_000
 # 150 ms round trips) 250 kB take about 1.4 s, which leaves the first paint
 # within 3 s. Measured at the time of writing: 95-170 kB.
 FIRST_PAINT_BYTES = 250_000
-MATHJAX_FONTS = SITE / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2"
 
 
 class _Head(HTMLParser):
@@ -575,13 +574,23 @@ def test_formulas_are_typeset_when_the_site_is_built(page):
     raw = [inner[:80] for _, inner in math if "<mjx-container" not in inner]
     assert raw == [], f"formulas left as TeX: {raw[:5]}"
     if math:
-        style = re.search(r'<style id="MJX-CHTML-styles">(.*?)</style>', text, re.S)
-        assert style, "typeset formulas but no MathJax style sheet"
-        fonts = re.findall(r'url\("([^"]+\.woff)"\)', style.group(1))
-        assert fonts and all(_local(page, f).is_file() for f in fonts), fonts[:3]
-        assert all(_local(page, f).parent == MATHJAX_FONTS for f in fonts)
-        faces = style.group(1).count("@font-face")
-        assert style.group(1).count("font-display: swap") == faces > 0
+        style = re.findall(r'<style id="MJX-SVG-styles">(.*?)</style>', text, re.S)
+        assert len(style) == 1, "typeset formulas but no MathJax style sheet"
+        assert "url(" not in style[0], "the formulas need no file (a web font)"
+        # Every glyph a formula draws is outlined once on the page, at the
+        # start of its body, and nothing else is.
+        caches = re.findall(
+            r'<body\b[^>]*>\s*<svg id="MJX-SVG-global-cache"[^>]*>(.*?)</svg>',
+            text,
+            re.S,
+        )
+        assert len(caches) == 1, "no glyph outlines at the start of the body"
+        outlined = re.findall(r'<path id="([^"]+)"', caches[0])
+        assert len(outlined) == len(set(outlined)) > 0
+        drawn = set(re.findall(r'<use href="#([^"]+)"', text))
+        assert drawn, "formulas that draw no glyph"
+        assert sorted(drawn - set(outlined)) == [], "glyphs drawn but not outlined"
+        assert sorted(set(outlined) - drawn) == [], "glyphs outlined but not drawn"
 
 
 def test_the_mathjax_the_explorers_may_load_is_served_by_the_site():

@@ -332,6 +332,20 @@ _FACTS = """async () => {
         mathErrors: Array.from(document.querySelectorAll(
                 'mjx-merror, .MathJax_Error, mjx-container [data-mjx-error]'))
             .map(n => n.getAttribute('data-mjx-error') || n.textContent.slice(0, 80)),
+        // Each glyph is a reference to an outline the page carries
+        // (_ext/prerender_math.py): one that draws nothing lost its outline.
+        // (An invisible character, U+2061 after "ln", has an empty outline.)
+        blankGlyphs: Array.from(document.querySelectorAll('.bd-content mjx-container'))
+            .filter(c => c.getBoundingClientRect().width > 0)
+            .flatMap(c => Array.from(c.querySelectorAll('use')))
+            .filter(u => {
+                const id = u.getAttribute('href').slice(1);
+                const outline = document.getElementById(id);
+                const box = u.getBBox();
+                return !outline || (outline.getAttribute('d') !== ''
+                                    && box.width === 0 && box.height === 0);
+            })
+            .map(u => u.getAttribute('href')),
         // MathJax's noundefined package shows an unknown macro as red text.
         undefinedMacros: Array.from(
                 document.querySelectorAll('mjx-container mtext[mathcolor="red"]'))
@@ -506,6 +520,8 @@ def test_every_equation_is_typeset_without_mathjax_errors(facts, path):
         f"{path}: equations MathJax did not typeset: {page['untypeset']}"
     )
     assert page["mathErrors"] == [], f"{path}: MathJax errors: {page['mathErrors']}"
+    blank = page["blankGlyphs"]
+    assert blank == [], f"{path}: glyphs drawn blank: {blank}"
     assert page["undefinedMacros"] == [], (
         f"{path}: undefined TeX macros: {page['undefinedMacros']}"
     )
