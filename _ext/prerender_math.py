@@ -22,7 +22,7 @@ SVG rather than MathJax's CommonHTML (a box and a web-font character per
 glyph): on the longest chapter, Lighthouse's simulated blocking time on a
 phone went from 390-480 ms to 140-170 ms over three paired runs, and the
 layout shift when its ten MathJax fonts arrived (0.05) is gone. Its HTML is
-larger (46 kB more gzipped), but a first visit no longer fetches the fonts:
+larger (45 kB more gzipped), but a first visit no longer fetches the fonts:
 447 kB were transferred before, 316 kB after (`make bench`). A reader who
 moves on to other pages pays for the outlines on each, where the fonts were
 cached.

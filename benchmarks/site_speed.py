@@ -14,8 +14,9 @@ profile Chrome DevTools calls "Slow 4G" (CDP `Network.emulateNetworkConditions`:
 - **FCP**: first contentful paint (`first-contentful-paint` paint entry).
 - **maths**: the text with its formulas typeset: the first frame after the
   document is parsed in which every `.math` element holds MathJax output and
-  no web font is still loading (the formulas' glyphs included); never
-  earlier than FCP.
+  no web font is still loading (the formulas draw their glyphs from
+  outlines in the page, the icons from the cut icon fonts); never earlier
+  than FCP.
 - **explorers**: every explorer drawn by the widget manager, figure and
   controls (the page's `widget-view` scripts each followed by a rendered
   widget with its `img.explorer-figure` and a slider or menu) and every
